@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from navolging.lib.testing import make_cast
+
+
+@pytest.fixture
+def cast(db):
+    return make_cast()
+
+
+@pytest.fixture
+def client_as(cast):
+    """client_as("manager") -> a test client logged in as that member of the cast."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        user = cast.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests need no collectstatic run: serve the static files as they are in the tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from navolging.audit.services import audit_record
+
+from .forms import PasswordResetForm
+from .models import User
+
+
+def password_link_send(*, user: User, request, invite: bool = False) -> None:
+    """Mail `user` a link to set a password, after the current transaction commits."""
+    templates = "accounts/email/invite" if invite else "registration/password_reset"
+
+    def send() -> None:
+        form = PasswordResetForm(data={"email": user.email})
+        if form.is_valid():
+            form.save(
+                request=request,
+                use_https=request.is_secure(),
+                subject_template_name=f"{templates}_subject.txt",
+                email_template_name=f"{templates}_email.txt",
+            )
+
+    transaction.on_commit(send)
+
+
+def trainer_create(*, name: str, email: str, language: str, by: User, request) -> User:
+    """An external trainer's account, made by the programme office; they set their password."""
+    with transaction.atomic():
+        trainer = User.objects.create_user(email, name=name, language=language, is_trainer=True)
+        audit_record(
+            action="trainer.create",
+            actor=by,
+            obj=trainer,
+            changes={"email": [None, trainer.email], "name": [None, name]},
+            request=request,
+        )
+        password_link_send(user=trainer, request=request, invite=True)
+    return trainer

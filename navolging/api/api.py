@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+api = NinjaAPI(title="Navolging API", version="1", auth=django_auth, urls_namespace="api")
+
+
+@api.get("/me", tags=["account"])
+def me(request) -> dict:
+    """The logged-in user and the roles they hold."""
+    user = request.auth
+    return {"email": user.email, "name": user.display_name, "roles": sorted(user.roles())}

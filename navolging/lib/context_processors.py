@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from navolging.accounts.models import Role
+
+
+def navigation(request) -> dict:
+    """The menu: only the entries the user's roles may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    items = [(reverse("home"), _("My page"), "home")]
+    if user.has_role(Role.PROGRAMME_OFFICE):
+        items += [
+            (reverse("organisation:tree"), _("Organisation"), "organisation"),
+            (reverse("organisation:import_upload"), _("HR import"), "import"),
+            (reverse("accounts:trainer_list"), _("Trainers"), "trainers"),
+            (reverse("audit:list"), _("Audit trail"), "audit"),
+        ]
+    return {"nav_items": items}

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+
+_WIDGET_CLASSES = {
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.FileInput: "utrecht-textbox utrecht-textbox--html-input nv-file",
+}
+
+
+class NLDSFormMixin:
+    """Gives every widget its NL Design System class and the ARIA links to help and errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next(
+                (c for kind, c in _WIDGET_CLASSES.items() if isinstance(widget, kind)),
+                "utrecht-textbox utrecht-textbox--html-input",
+            )
+            widget.attrs.setdefault("class", css)
+            described = []
+            if field.help_text:
+                described.append(f"id_{self.add_prefix(name)}_help")
+            if self.is_bound and name in self.errors:
+                widget.attrs["aria-invalid"] = "true"
+                described.append(f"id_{self.add_prefix(name)}_error")
+            if described and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs["aria-describedby"] = " ".join(described)
