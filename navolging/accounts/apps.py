@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "navolging.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import login_events  # noqa: F401  (connects the audit receivers)

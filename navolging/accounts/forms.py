@@ -11,8 +11,12 @@ from .models import Language, User
 
 
 class LoginForm(NLDSFormMixin, auth_forms.AuthenticationForm):
-    username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    # A CharField, not an EmailField: a mistyped address must still reach authenticate(),
+    # so that the failure is counted for the lockout and written to the audit trail.
+    username = forms.CharField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
 

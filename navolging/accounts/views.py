@@ -9,29 +9,32 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from navolging.lib.access import programme_office_required
+from navolging.lib.access import programme_office_required, public
 
 from . import services
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm, TrainerForm
 from .models import Language, User
 
-login = auth_views.LoginView.as_view(
+_get_post = require_http_methods(["GET", "POST"])
+
+login = public(_get_post(auth_views.LoginView.as_view(
     template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-)
-logout = require_POST(auth_views.LogoutView.as_view())
-password_reset = auth_views.PasswordResetView.as_view(
+)))
+logout = public(require_POST(auth_views.LogoutView.as_view()))
+password_reset = public(_get_post(auth_views.PasswordResetView.as_view(
     form_class=PasswordResetForm,
     success_url="/account/wachtwoord/verstuurd/",
     email_template_name="registration/password_reset_email.txt",
     subject_template_name="registration/password_reset_subject.txt",
-)
-password_reset_done = auth_views.PasswordResetDoneView.as_view()
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+)))
+password_reset_done = public(require_GET(auth_views.PasswordResetDoneView.as_view()))
+password_reset_confirm = public(_get_post(auth_views.PasswordResetConfirmView.as_view(
     form_class=SetPasswordForm, success_url="/account/wachtwoord/klaar/"
-)
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+)))
+password_reset_complete = public(require_GET(auth_views.PasswordResetCompleteView.as_view()))
 
 
+@public
 @require_POST
 def language_switch(request):
     """Switch the interface language; a logged-in user's choice is also saved for mail."""

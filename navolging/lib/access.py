@@ -35,3 +35,12 @@ def roles_required(*roles: str) -> Callable:
 
 login_required = roles_required(*ANY_ROLE)
 programme_office_required = roles_required(Role.PROGRAMME_OFFICE)
+
+
+PUBLIC = "public"
+
+
+def public(view: Callable) -> Callable:
+    """Marks a view anyone may open (login, password reset, health). Stated, not forgotten."""
+    view.allowed_roles = PUBLIC
+    return view

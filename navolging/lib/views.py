@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from navolging.lib.access import login_required
+from navolging.lib.access import login_required, public
 
 
 @require_GET
@@ -27,6 +27,7 @@ def home(request):
     return render(request, "home.html", context)
 
 
+@public
 @require_GET
 def health(request):
     try:
@@ -37,6 +38,7 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@public
 @require_GET
 def security_txt(request):
     expires = (timezone.now() + timedelta(days=180)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,182 @@
+"""The URL x role matrix (R9), the headers on every page (R2) and no writes on GET (R16).
+
+EXPECTED is the reviewed contract: which roles may open which URL. A URL that is not in it
+fails the test, so nobody adds a page without saying who may enter.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from navolging.lib.testing import ROLES
+
+PUBLIC = "public"
+EVERYONE = {"employee", "team_leader", "manager", "trainer", "as_adviser", "office", "outsider",
+            "admin"}
+OFFICE = {"office"}
+
+# url name -> (roles that may enter, methods the view accepts)
+EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
+    "home": (EVERYONE, {"GET"}),
+    "health": (PUBLIC, {"GET"}),
+    "security_txt": (PUBLIC, {"GET"}),
+    "accounts:login": (PUBLIC, {"GET", "POST"}),
+    "accounts:logout": (PUBLIC, {"POST"}),
+    "accounts:language": (PUBLIC, {"POST"}),
+    "accounts:password_reset": (PUBLIC, {"GET", "POST"}),
+    "accounts:password_reset_done": (PUBLIC, {"GET"}),
+    "accounts:password_reset_confirm": (PUBLIC, {"GET", "POST"}),
+    "accounts:password_reset_complete": (PUBLIC, {"GET"}),
+    "accounts:trainer_list": (OFFICE, {"GET"}),
+    "accounts:trainer_create": (OFFICE, {"GET", "POST"}),
+    "organisation:tree": (OFFICE, {"GET"}),
+    "organisation:person_search": (OFFICE, {"GET"}),
+    "organisation:unit_detail": (OFFICE, {"GET"}),
+    "organisation:base_programme_edit": (OFFICE, {"GET", "POST"}),
+    "organisation:person_detail": (OFFICE, {"GET"}),
+    "organisation:import_upload": (OFFICE, {"GET", "POST"}),
+    "organisation:import_mapping": (OFFICE, {"GET", "POST"}),
+    "organisation:import_preview": (OFFICE, {"GET"}),
+    "organisation:import_apply": (OFFICE, {"POST"}),
+    "audit:list": (OFFICE, {"GET"}),
+}
+# Namespaces with their own access control, tested in their own tests: the Django admin
+# (technical administrators only) and the JSON API (session login, CSRF).
+OWN_CONTROL = ("admin:", "api:")
+
+
+def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            space = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names += _url_names(pattern, space)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(prefix + pattern.name)
+    return names
+
+
+def _url(name: str, cast) -> str:
+    kwargs = {
+        "organisation:unit_detail": {"pk": cast.team.pk},
+        "organisation:base_programme_edit": {"pk": cast.team.pk, "scope": "team"},
+        "organisation:person_detail": {"pk": cast.employee.pk},
+        "organisation:import_mapping": {"token": uuid.uuid4()},
+        "organisation:import_preview": {"token": uuid.uuid4()},
+        "organisation:import_apply": {"token": uuid.uuid4()},
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    }.get(name, {})
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_url_is_in_the_matrix():
+    names = {n for n in _url_names() if not n.startswith(OWN_CONTROL)}
+    missing = sorted(names - set(EXPECTED))
+    assert not missing, f"URLs missing from the access matrix: {missing}"
+    assert not sorted(set(EXPECTED) - names), "the matrix names URLs that do not exist"
+
+
+def test_every_view_states_who_may_enter():
+    resolver = get_resolver()
+    for name in EXPECTED:
+        match = resolver.resolve(_url(name, _FakeCast()))
+        assert hasattr(match.func, "allowed_roles"), f"{name} has no access decorator"
+
+
+class _FakeCast:
+    class _Obj:
+        pk = 1
+
+    team = employee = _Obj()
+
+
+CASES = [(name, role) for name in EXPECTED for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_access_matrix(name, role, cast, client_as):
+    allowed, methods = EXPECTED[name]
+    client = client_as(role)
+    url = _url(name, cast)
+    method = "get" if "GET" in methods else "post"
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url)
+    if allowed == PUBLIC or role in allowed:
+        assert response.status_code != 403, f"{role} should enter {name}"
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("accounts:login")) or allowed == PUBLIC
+    elif role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == 403, f"{role} must not enter {name}"
+    if method == "get":
+        writes = [
+            q["sql"] for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            and "django_session" not in q["sql"] and "axes_" not in q["sql"]
+        ]
+        assert not writes, f"GET {name} wrote to the database: {writes}"
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_wrong_method_is_refused(name, cast, client_as):
+    _allowed, methods = EXPECTED[name]
+    client = client_as("office")
+    url = _url(name, cast)
+    for method in {"GET", "POST", "PUT", "DELETE"} - methods:
+        response = getattr(client, method.lower())(url)
+        assert response.status_code == 405, f"{method} {name} gave {response.status_code}"
+
+
+@pytest.mark.parametrize("name", [n for n, (_r, m) in EXPECTED.items() if "POST" in m])
+def test_post_without_csrf_token_is_refused(name, cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.office)
+    response = client.post(_url(name, cast), {})
+    assert response.status_code == 403
+
+
+def _csp(response) -> dict[str, list[str]]:
+    policy = {}
+    for part in response["Content-Security-Policy"].split(";"):
+        words = part.split()
+        if words:
+            policy[words[0]] = words[1:]
+    return policy
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, (_r, m) in EXPECTED.items() if "GET" in m] + ["admin:index"]
+)
+def test_every_page_sends_the_security_headers(name, cast, client_as):
+    client = client_as("admin" if name.startswith("admin:") else "office")
+    response = client.get(_url(name, cast), secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "includeSubDomains" in response["Strict-Transport-Security"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cache-Control"] == "no-store"  # logged in: nothing in shared caches
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        csp = _csp(response)
+        assert csp["object-src"] == ["'none'"]
+        assert csp["base-uri"] in (["'none'"], ["'self'"])
+        assert csp["frame-ancestors"] == ["'none'"]
+        assert "'unsafe-inline'" not in csp["script-src"]
+        if not name.startswith("admin:"):  # our pages load htmx with the request's nonce
+            assert any(source.startswith("'nonce-") for source in csp["script-src"])
+
+
+def test_admin_is_only_for_technical_administrators(cast, client_as):
+    assert client_as("admin").get(reverse("admin:index")).status_code == 200
+    for role in ("office", "manager", "employee", "trainer"):
+        response = client_as(role).get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert "login" in response["Location"]
