@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # its own Swagger UI files, so the API docs load nothing from another host
     "csp",
     "axes",
 ]

@@ -3,7 +3,15 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-api = NinjaAPI(title="Navolging API", version="1", auth=django_auth, urls_namespace="api")
+from navolging.lib.access import login_required
+
+api = NinjaAPI(
+    title="Navolging API",
+    version="1",
+    auth=django_auth,  # the browser session; CSRF is checked on every unsafe method
+    urls_namespace="api",
+    docs_decorator=login_required,
+)
 
 
 @api.get("/me", tags=["account"])

@@ -22,7 +22,10 @@ def home(request):
         context.update(
             unit=person.unit,
             manager=person.manager(),
-            headed_units=person.headed_units.filter(active=True).order_by("name"),
+            # A manager sees the base-programme status of the units they lead.
+            headed_units=person.headed_units.filter(active=True)
+            .prefetch_related("base_programmes")
+            .order_by("name"),
         )
     return render(request, "home.html", context)
 
