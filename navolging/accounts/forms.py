@@ -26,12 +26,25 @@ class PasswordResetForm(NLDSFormMixin, auth_forms.PasswordResetForm):
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         # Mail is written in the recipient's language.
         with translation.override(context["user"].language):
-            super().send_mail(subject_template_name, email_template_name, context, from_email,
-                              to_email, html_email_template_name)
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class TrainerForm(NLDSFormMixin, forms.Form):

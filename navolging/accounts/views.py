@@ -17,20 +17,34 @@ from .models import Language, User
 
 _get_post = require_http_methods(["GET", "POST"])
 
-login = public(_get_post(auth_views.LoginView.as_view(
-    template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-)))
+login = public(
+    _get_post(
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        )
+    )
+)
 logout = public(require_POST(auth_views.LogoutView.as_view()))
-password_reset = public(_get_post(auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm,
-    success_url="/account/wachtwoord/verstuurd/",
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-)))
+password_reset = public(
+    _get_post(
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
+            success_url="/account/wachtwoord/verstuurd/",
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        )
+    )
+)
 password_reset_done = public(require_GET(auth_views.PasswordResetDoneView.as_view()))
-password_reset_confirm = public(_get_post(auth_views.PasswordResetConfirmView.as_view(
-    form_class=SetPasswordForm, success_url="/account/wachtwoord/klaar/"
-)))
+password_reset_confirm = public(
+    _get_post(
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=SetPasswordForm, success_url="/account/wachtwoord/klaar/"
+        )
+    )
+)
 password_reset_complete = public(require_GET(auth_views.PasswordResetCompleteView.as_view()))
 
 

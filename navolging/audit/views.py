@@ -18,4 +18,6 @@ def event_list(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
-    return render(request, "audit/event_list.html", {"page": page, "action": action, "active_nav": "audit"})
+    return render(
+        request, "audit/event_list.html", {"page": page, "action": action, "active_nav": "audit"}
+    )

@@ -30,5 +30,7 @@ class NLDSFormMixin:
             if self.is_bound and name in self.errors:
                 widget.attrs["aria-invalid"] = "true"
                 described.append(f"id_{self.add_prefix(name)}_error")
-            if described and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            if described and not isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
                 widget.attrs["aria-describedby"] = " ".join(described)

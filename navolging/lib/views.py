@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from navolging.accounts.models import Role
 from navolging.lib.access import login_required, public
+from navolging.organisation.models import OrganisationSettings
 
 
 @require_GET
@@ -17,7 +19,7 @@ from navolging.lib.access import login_required, public
 def home(request):
     """'Mijn pagina': what the instruments hold for me."""
     person = request.user.person_or_none
-    context = {"person": person}
+    context = {"person": person, "roles": role_labels(request.user, request.LANGUAGE_CODE)}
     if person is not None:
         context.update(
             unit=person.unit,
@@ -28,6 +30,18 @@ def home(request):
             .order_by("name"),
         )
     return render(request, "home.html", context)
+
+
+def role_labels(user, language: str) -> list[str]:
+    """The user's roles as words; the AS role carries the label the organisation chose."""
+    labels = []
+    for role in Role:
+        if user.has_role(role):
+            if role == Role.AS:
+                labels.append(OrganisationSettings.load().as_label(language))
+            else:
+                labels.append(str(role.label))
+    return labels
 
 
 @public

@@ -56,9 +56,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
         ]
         indexes = [models.Index(fields=["parent", "name"])]
 
@@ -120,7 +118,10 @@ class Person(models.Model):
     employee_number = models.CharField(_("employee number"), max_length=32, unique=True)
     first_name = models.CharField(_("first name"), max_length=100)
     prefix = models.CharField(
-        _("prefix"), max_length=30, blank=True, help_text=_("Tussenvoegsel, e.g. 'de' or 'van der'.")
+        _("prefix"),
+        max_length=30,
+        blank=True,
+        help_text=_("Tussenvoegsel, e.g. 'de' or 'van der'."),
     )
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"))
@@ -162,7 +163,7 @@ class Person(models.Model):
 
     @property
     def sorted_name(self) -> str:
-        """"Vries, Jan de": the way a Dutch list shows a name it sorts under V."""
+        """ "Vries, Jan de": the way a Dutch list shows a name it sorts under V."""
         rest = " ".join(part for part in (self.first_name, self.prefix) if part)
         return f"{self.last_name}, {rest}" if rest else self.last_name
 
@@ -241,8 +242,8 @@ class OrganisationSettings(models.Model):
 
     @classmethod
     def load(cls) -> OrganisationSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+        # Reading must not write (GET requests never write): unsaved defaults until edited.
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     def as_label(self, language: str) -> str:
         return self.as_label_en if language == "en" else self.as_label_nl

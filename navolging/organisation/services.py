@@ -24,11 +24,17 @@ def base_programme_set(
         programme.save(update_fields=["completed_on"])
         programme.trainers.set(trainers)
         new = {"completed_on": completed_on, "trainers": sorted(t.email for t in trainers)}
-        changes = {k: [str(old[k]) if old[k] else old[k], str(new[k]) if new[k] else new[k]]
-                   for k in old if old[k] != new[k]}
+        changes = {
+            k: [str(old[k]) if old[k] else old[k], str(new[k]) if new[k] else new[k]]
+            for k in old
+            if old[k] != new[k]
+        }
         if changes:
             audit_record(
-                action="base_programme.set", actor=by, obj=programme, changes=changes,
+                action="base_programme.set",
+                actor=by,
+                obj=programme,
+                changes=changes,
                 request=request,
             )
     return programme

@@ -29,9 +29,15 @@ def tree(request):
         .select_related("head")
         .order_by("name")
     )
-    return render(request, "organisation/tree.html", {
-        "units": units, "search_form": PersonSearchForm(), "active_nav": "organisation",
-    })
+    return render(
+        request,
+        "organisation/tree.html",
+        {
+            "units": units,
+            "search_form": PersonSearchForm(),
+            "active_nav": "organisation",
+        },
+    )
 
 
 @require_GET
@@ -51,15 +57,21 @@ def unit_detail(request, pk: int):
         scopes.append(ProgrammeScope.TEAM)
     if unit.has_management_team:
         scopes.append(ProgrammeScope.MANAGEMENT_TEAM)
-    return render(request, "organisation/unit_detail.html", {
-        "unit": unit,
-        "ancestors": unit.ancestors(),
-        "children": children,
-        "members": members,
-        "management_team": unit.management_team() if unit.has_management_team else None,
-        "programmes": [(scope, ProgrammeScope(scope).label, programmes.get(scope)) for scope in scopes],
-        "active_nav": "organisation",
-    })
+    return render(
+        request,
+        "organisation/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors(),
+            "children": children,
+            "members": members,
+            "management_team": unit.management_team() if unit.has_management_team else None,
+            "programmes": [
+                (scope, ProgrammeScope(scope).label, programmes.get(scope)) for scope in scopes
+            ],
+            "active_nav": "organisation",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,15 +84,25 @@ def base_programme_edit(request, pk: int, scope: str):
     form = BaseProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         services.base_programme_set(
-            unit=unit, scope=scope, completed_on=form.cleaned_data["completed_on"],
-            trainers=list(form.cleaned_data["trainers"]), by=request.user, request=request,
+            unit=unit,
+            scope=scope,
+            completed_on=form.cleaned_data["completed_on"],
+            trainers=list(form.cleaned_data["trainers"]),
+            by=request.user,
+            request=request,
         )
         messages.success(request, _("Base programme status saved."))
         return redirect("organisation:unit_detail", pk=unit.pk)
-    return render(request, "organisation/base_programme_form.html", {
-        "unit": unit, "scope_label": ProgrammeScope(scope).label, "form": form,
-        "active_nav": "organisation",
-    })
+    return render(
+        request,
+        "organisation/base_programme_form.html",
+        {
+            "unit": unit,
+            "scope_label": ProgrammeScope(scope).label,
+            "form": form,
+            "active_nav": "organisation",
+        },
+    )
 
 
 @require_GET
@@ -92,18 +114,28 @@ def person_search(request):
         results = Paginator(
             Person.objects.search(form.cleaned_data["q"]).select_related("unit"), PAGE_SIZE
         ).get_page(request.GET.get("pagina"))
-    return render(request, "organisation/person_search.html", {
-        "form": form, "results": results, "active_nav": "organisation",
-    })
+    return render(
+        request,
+        "organisation/person_search.html",
+        {
+            "form": form,
+            "results": results,
+            "active_nav": "organisation",
+        },
+    )
 
 
 @require_GET
 @programme_office_required
 def person_detail(request, pk: int):
     person = get_object_or_404(Person.objects.select_related("unit", "user"), pk=pk)
-    return render(request, "organisation/person_detail.html", {
-        "person": person,
-        "manager": person.manager(),
-        "headed_units": person.headed_units.order_by("name"),
-        "active_nav": "organisation",
-    })
+    return render(
+        request,
+        "organisation/person_detail.html",
+        {
+            "person": person,
+            "manager": person.manager(),
+            "headed_units": person.headed_units.order_by("name"),
+            "active_nav": "organisation",
+        },
+    )

@@ -90,9 +90,10 @@ def test_cookies_are_secure(employee_user, settings):
     assert session_cookie["secure"] and session_cookie["httponly"]
     assert session_cookie["samesite"] == "Lax"
     assert session_cookie["path"] == "/" and not session_cookie["domain"]
-    csrf_cookie = client.get(reverse("accounts:login"), secure=True).cookies.get(
-        settings.CSRF_COOKIE_NAME
-    ) or response.cookies[settings.CSRF_COOKIE_NAME]
+    csrf_cookie = (
+        client.get(reverse("accounts:login"), secure=True).cookies.get(settings.CSRF_COOKIE_NAME)
+        or response.cookies[settings.CSRF_COOKIE_NAME]
+    )
     assert csrf_cookie["secure"]
     assert csrf_cookie["samesite"] == "Strict"
 
@@ -174,7 +175,11 @@ def test_logout_ends_the_session(cast, client_as):
 def test_login_refuses_a_redirect_to_another_site(employee_user):
     response = Client().post(
         reverse("accounts:login") + "?next=https://evil.example.com/",
-        {"username": employee_user.email, "password": PASSWORD, "next": "https://evil.example.com/"},
+        {
+            "username": employee_user.email,
+            "password": PASSWORD,
+            "next": "https://evil.example.com/",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("home")

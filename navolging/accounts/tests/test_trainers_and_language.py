@@ -10,7 +10,9 @@ from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
 
 
-def test_office_makes_a_trainer_who_gets_a_mail_to_set_a_password(cast, client_as, django_capture_on_commit_callbacks):
+def test_office_makes_a_trainer_who_gets_a_mail_to_set_a_password(
+    cast, client_as, django_capture_on_commit_callbacks
+):
     client = client_as("office")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -31,7 +33,9 @@ def test_office_makes_a_trainer_who_gets_a_mail_to_set_a_password(cast, client_a
     response = anonymous.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
     new_password = "een zin als wachtwoord voor tom"
-    response = anonymous.post(form_url, {"new_password1": new_password, "new_password2": new_password})
+    response = anonymous.post(
+        form_url, {"new_password1": new_password, "new_password2": new_password}
+    )
     assert response.status_code == 302
     trainer.refresh_from_db()
     assert trainer.check_password(new_password)

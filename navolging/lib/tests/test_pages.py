@@ -24,3 +24,25 @@ def test_it_serves_security_txt(client, db):
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "Contact:" in text and "Expires:" in text
+
+
+def test_the_as_role_carries_the_label_the_organisation_chose(cast, client_as):
+    from navolging.organisation.models import OrganisationSettings
+
+    settings = OrganisationSettings.load()
+    settings.as_label_nl = "Adviseur Sociale Zaken"
+    settings.save()
+    body = client_as("as_adviser").get(reverse("home")).content.decode()
+    assert "Adviseur Sociale Zaken" in body
+
+
+def test_health_reports_a_database_outage(db):
+    from unittest import mock
+
+    from django.db import connection
+    from django.db.utils import OperationalError
+    from django.test import Client
+
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("down")):
+        response = Client().get("/health")
+    assert response.status_code == 503

@@ -17,8 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from navolging.lib.testing import ROLES
 
 PUBLIC = "public"
-EVERYONE = {"employee", "team_leader", "manager", "trainer", "as_adviser", "office", "outsider",
-            "admin"}
+EVERYONE = {
+    "employee",
+    "team_leader",
+    "manager",
+    "trainer",
+    "as_adviser",
+    "office",
+    "outsider",
+    "admin",
+}
 OFFICE = {"office"}
 
 # url name -> (roles that may enter, methods the view accepts)
@@ -110,7 +118,9 @@ def test_access_matrix(name, role, cast, client_as):
     if allowed == PUBLIC or role in allowed:
         assert response.status_code != 403, f"{role} should enter {name}"
         if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("accounts:login")) or allowed == PUBLIC
+            assert (
+                not response["Location"].startswith(reverse("accounts:login")) or allowed == PUBLIC
+            )
     elif role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -118,9 +128,11 @@ def test_access_matrix(name, role, cast, client_as):
         assert response.status_code == 403, f"{role} must not enter {name}"
     if method == "get":
         writes = [
-            q["sql"] for q in queries.captured_queries
+            q["sql"]
+            for q in queries.captured_queries
             if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-            and "django_session" not in q["sql"] and "axes_" not in q["sql"]
+            and "django_session" not in q["sql"]
+            and "axes_" not in q["sql"]
         ]
         assert not writes, f"GET {name} wrote to the database: {writes}"
 

@@ -20,15 +20,21 @@ def test_a_head_reports_to_the_head_of_the_unit_above(cast):
 
 
 def test_a_unit_without_a_head_passes_on_to_the_unit_above(cast):
-    loose = Unit.objects.create(code="T9", name="Team Zonder Hoofd", kind=UnitKind.TEAM,
-                                parent=cast.department)
+    loose = Unit.objects.create(
+        code="T9", name="Team Zonder Hoofd", kind=UnitKind.TEAM, parent=cast.department
+    )
     person = make_person("2001", "Els", "Smit", loose)
     assert person.manager() == cast.manager
 
 
 def test_one_person_may_head_two_units(cast):
-    second = Unit.objects.create(code="T2", name="Team Post", kind=UnitKind.TEAM,
-                                 parent=cast.department, head=cast.team_leader)
+    second = Unit.objects.create(
+        code="T2",
+        name="Team Post",
+        kind=UnitKind.TEAM,
+        parent=cast.department,
+        head=cast.team_leader,
+    )
     member = make_person("2002", "Bas", "Kok", second)
     assert member.manager() == cast.team_leader
     assert set(cast.team_leader.headed_units.all()) == {cast.team, second}
@@ -65,9 +71,11 @@ def test_the_office_finds_a_person_by_name_or_number(cast, client_as):
 
 
 def test_a_unit_page_shows_head_mt_members_and_base_programme(cast, client_as):
-    body = client_as("office").get(
-        reverse("organisation:unit_detail", args=[cast.department.pk])
-    ).content.decode()
+    body = (
+        client_as("office")
+        .get(reverse("organisation:unit_detail", args=[cast.department.pk]))
+        .content.decode()
+    )
     assert "Pieter de Vries" in body  # head
     assert "Fatima Amrani" in body  # MT member through the team
     assert "Team Balie" in body  # unit below
@@ -129,8 +137,10 @@ def test_the_audit_trail_cannot_be_changed_in_the_admin(cast, client_as):
 def test_names_are_escaped(cast, client_as):
     cast.employee.first_name = "<script>alert(1)</script>"
     cast.employee.save()
-    body = client_as("office").get(
-        reverse("organisation:unit_detail", args=[cast.team.pk])
-    ).content.decode()
+    body = (
+        client_as("office")
+        .get(reverse("organisation:unit_detail", args=[cast.team.pk]))
+        .content.decode()
+    )
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
