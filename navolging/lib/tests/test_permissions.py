@@ -192,3 +192,15 @@ def test_admin_is_only_for_technical_administrators(cast, client_as):
         response = client_as(role).get(reverse("admin:index"))
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+def test_the_matrix_can_be_exported_for_the_access_review(capsys):
+    from django.core.management import call_command
+
+    call_command("access_matrix")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("url name,path,employee,manager")
+    rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+    assert rows["organisation:tree"][2:] == ["", "", "", "", "yes", ""]
+    assert rows["accounts:login"][2] == "public"
+    assert set(rows) >= set(EXPECTED)
