@@ -62,6 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_trainer = models.BooleanField(_("external trainer"), default=False)
     is_as = models.BooleanField(_("AS"), default=False)
     date_joined = models.DateTimeField(_("created"), default=timezone.now)
+    # Raising this ends every session of the user at their next request (R8).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -83,6 +85,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         if person is not None:
             return person.full_name
         return self.name or self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django compares this hash on every request; it now also changes when all sessions
+        # of the user are ended, not only when the password changes.
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "navolging.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 
 from navolging.audit.services import audit_record
 
@@ -38,3 +39,28 @@ def trainer_create(*, name: str, email: str, language: str, by: User, request) -
         )
         password_link_send(user=trainer, request=request, invite=True)
     return trainer
+
+
+ROLE_FIELDS = [
+    "is_active",
+    "is_programme_office",
+    "is_trainer",
+    "is_as",
+    "is_staff",
+    "is_superuser",
+]
+
+
+def user_sessions_end(*, user: User, by: User | None, request=None) -> None:
+    """Log the user out everywhere: each of their sessions fails at its next request."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        audit_record(action="user.sessions_end", actor=by, obj=user, request=request)
+
+
+def user_roles_audit(*, user: User, old: dict, by: User | None, request=None) -> None:
+    """Record a change of roles made in the technical administration."""
+    new = {field: getattr(user, field) for field in ROLE_FIELDS}
+    changes = {f: [old.get(f), new[f]] for f in ROLE_FIELDS if old.get(f) != new[f]}
+    if changes:
+        audit_record(action="user.roles", actor=by, obj=user, changes=changes, request=request)

@@ -183,3 +183,33 @@ def test_login_refuses_a_redirect_to_another_site(employee_user):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_an_admin_can_end_all_sessions_of_a_user(cast, client_as):
+    victim = client_as("employee")
+    assert victim.get(reverse("home")).status_code == 200
+    admin = client_as("admin")
+    response = admin.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "end_sessions", "_selected_action": [cast.employee.user.pk]},
+    )
+    assert response.status_code == 302
+    assert victim.get(reverse("home")).status_code == 302
+    assert AuditEvent.objects.filter(action="user.sessions_end", actor=cast.admin).exists()
+
+
+def test_role_changes_in_the_admin_are_audited(cast, client_as):
+    user = cast.outsider.user
+    response = client_as("admin").post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        {
+            "email": user.email,
+            "name": "",
+            "language": "nl",
+            "is_active": "on",
+            "is_programme_office": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="user.roles")
+    assert event.changes == {"is_programme_office": [False, True]}
