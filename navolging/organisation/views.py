@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,16 @@ from .models import BaseProgramme, Person, ProgrammeScope, Unit, UnitKind
 PAGE_SIZE = 50
 
 
+def _sub_units():
+    """Active units with their head and how many active people they hold, in one query."""
+    return (
+        Unit.objects.filter(active=True)
+        .select_related("head")
+        .annotate(member_count=Count("members", filter=Q(members__active=True)))
+        .order_by("name")
+    )
+
+
 def _unit_for_office(pk: int) -> Unit:
     return get_object_or_404(Unit.objects.select_related("head", "parent"), pk=pk)
 
@@ -27,6 +38,7 @@ def tree(request):
     units = (
         Unit.objects.filter(parent__isnull=True, active=True)
         .select_related("head")
+        .prefetch_related(Prefetch("children", queryset=_sub_units(), to_attr="active_children"))
         .order_by("name")
     )
     return render(
@@ -44,7 +56,7 @@ def tree(request):
 @programme_office_required
 def unit_detail(request, pk: int):
     unit = _unit_for_office(pk)
-    children = unit.children.filter(active=True).select_related("head").order_by("name")
+    children = _sub_units().filter(parent=unit)
     members = Paginator(
         unit.members.filter(active=True).only(
             "pk", "first_name", "prefix", "last_name", "employee_number", "job_title", "unit_id"
