@@ -64,3 +64,18 @@ def user_roles_audit(*, user: User, old: dict, by: User | None, request=None) ->
     changes = {f: [old.get(f), new[f]] for f in ROLE_FIELDS if old.get(f) != new[f]}
     if changes:
         audit_record(action="user.roles", actor=by, obj=user, changes=changes, request=request)
+
+
+def user_language_set(*, user: User, language: str, request=None) -> None:
+    """The user's own choice of language, used for the pages and for mail to them."""
+    with transaction.atomic():
+        old = user.language
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_record(
+            action="user.language",
+            actor=user,
+            obj=user,
+            changes={"language": [old, language]},
+            request=request,
+        )

@@ -69,8 +69,7 @@ def language_switch(request):
         )
         user = request.user
         if user.is_authenticated and user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])
+            services.user_language_set(user=user, language=language, request=request)
     return response
 
 

@@ -58,6 +58,8 @@ def test_language_switch_changes_the_page_and_is_remembered(cast, client_as):
     assert 'lang="en"' in client.get(reverse("home")).content.decode()
     cast.employee.user.refresh_from_db()
     assert cast.employee.user.language == "en"
+    event = AuditEvent.objects.get(action="user.language")
+    assert event.changes == {"language": ["nl", "en"]}
 
 
 def test_language_switch_never_redirects_to_another_site(db):
