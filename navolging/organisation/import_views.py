@@ -1,12 +1,278 @@
-# Placeholder: the HR import views are being written.
-from django.http import Http404
+"""HR import from the web: upload -> column mapping -> preview -> apply (programme office).
+
+The uploaded file waits under MEDIA_ROOT/imports with a random UUID name; the session says
+which tokens belong to this user, so nobody can reach another upload and no path ever comes
+from the browser.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from navolging.lib.access import programme_office_required
+from navolging.lib.forms import NLDSFormMixin
+
+from .importing import fields
+from .importing.messages import FileRefused
+from .importing.plan import Change, Plan
+from .importing.reader import Table, check_size
+from .importing.services import (
+    HRImportInvalid,
+    hr_import_apply,
+    hr_import_plan,
+    hr_import_read,
+    import_mapping_for,
+    import_mapping_save,
+    import_upload_delete,
+    import_upload_load,
+    import_upload_store,
+)
+from .importing.services import render as render_problem
+
+SESSION_KEY = "hr_imports"
+KEEP_UPLOADS = 5
+SAMPLE_SIZE = 20
+EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "hr-export.csv"
+CHANGE_LABELS = {
+    "employee_number": gettext_lazy("employee number"),
+    "first_name": gettext_lazy("first name"),
+    "prefix": gettext_lazy("prefix"),
+    "last_name": gettext_lazy("last name"),
+    "email": gettext_lazy("e-mail address"),
+    "job_title": gettext_lazy("job title"),
+    "language": gettext_lazy("language"),
+    "unit": gettext_lazy("unit"),
+    "active": gettext_lazy("active"),
+    "login": gettext_lazy("login"),
+    "login_email": gettext_lazy("login e-mail address"),
+    "login_active": gettext_lazy("login active"),
+    "name": gettext_lazy("name"),
+    "kind": gettext_lazy("kind"),
+    "parent": gettext_lazy("parent unit"),
+    "head": gettext_lazy("head"),
+}
 
 
+class UploadForm(NLDSFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("HR export"),
+        help_text=gettext_lazy("A .csv or .xlsx file, with one row per employee."),
+    )
+
+
+def _mapping_form(headers: list[str], table: Table):
+    """One choice per column of the file; the example value helps to recognise it."""
+    choices = [("", _("(do not use)"))] + [(f.name, _(f.label)) for f in fields.FIELDS]
+    form_fields = {}
+    for index, header in enumerate(headers):
+        example = next((row[index] for row in table.rows[:50] if row[index]), "")
+        form_fields[f"col_{index}"] = forms.ChoiceField(
+            label=header,
+            choices=choices,
+            required=False,
+            help_text=_("For example: %(value)s") % {"value": example[:60]} if example else "",
+        )
+    return type("MappingForm", (NLDSFormMixin, forms.Form), form_fields)
+
+
+def _uploads(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _load(request, token: uuid.UUID) -> tuple[dict, Table]:
+    meta = _uploads(request).get(str(token))
+    data = import_upload_load(token=token) if meta is not None else None
+    if meta is None or data is None:
+        raise Http404
+    return meta, hr_import_read(data=data, filename=meta["filename"])
+
+
+def _remember(request, token: uuid.UUID, meta: dict) -> None:
+    uploads = dict(_uploads(request))
+    uploads[str(token)] = meta
+    for old in list(uploads)[:-KEEP_UPLOADS]:
+        import_upload_delete(token=uuid.UUID(old))
+        del uploads[old]
+    request.session[SESSION_KEY] = uploads
+
+
+@require_http_methods(["GET", "POST"])
 @programme_office_required
 def upload(request):
-    raise Http404
+    if request.method == "GET" and request.GET.get("voorbeeld") == "csv":
+        return FileResponse(EXAMPLE.open("rb"), as_attachment=True, filename="hr-export.csv")
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            # Refuse by the declared size before reading a byte of a huge file.
+            check_size(upload_file.size, max_bytes=settings.IMPORT_MAX_BYTES)
+            data = upload_file.read(settings.IMPORT_MAX_BYTES + 1)
+            hr_import_read(data=data, filename=upload_file.name)
+        except FileRefused as refused:
+            form.add_error("file", render_problem(refused.problem))
+        else:
+            token = import_upload_store(data=data)
+            suffix = ".xlsx" if upload_file.name.lower().endswith(".xlsx") else ".csv"
+            _remember(
+                request, token, {"filename": f"upload{suffix}", "name": upload_file.name[:100]}
+            )
+            return redirect("organisation:import_mapping", token=token)
+    return render(
+        request,
+        "organisation/import_upload.html",
+        {
+            "form": form,
+            "fields": [(f, ", ".join(f.aliases[:3])) for f in fields.FIELDS],
+            "active_nav": "import",
+        },
+    )
 
 
-mapping = preview = apply = upload
+@require_http_methods(["GET", "POST"])
+@programme_office_required
+def mapping(request, token: uuid.UUID):
+    meta, table = _load(request, token)
+    initial, was_saved = import_mapping_for(headers=table.headers)
+    if meta.get("mapping"):
+        initial = meta["mapping"]
+    form_class = _mapping_form(table.headers, table)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial={f"col_{i}": initial.get(h, "") for i, h in enumerate(table.headers)},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = {h: form.cleaned_data[f"col_{i}"] for i, h in enumerate(table.headers)}
+        problems = fields.check_mapping(chosen)
+        for problem in problems:
+            form.add_error(None, render_problem(problem))
+        if not problems:
+            import_mapping_save(
+                headers=table.headers, mapping=chosen, by=request.user, request=request
+            )
+            _remember(request, token, {**meta, "mapping": chosen})
+            return redirect("organisation:import_preview", token=token)
+    shape = fields.detect_shape(initial)
+    return render(
+        request,
+        "organisation/import_mapping.html",
+        {
+            "form": form,
+            "token": token,
+            "name": meta.get("name", ""),
+            "was_saved": was_saved,
+            "rows": len(table.rows),
+            "shape": [_(line) for line in shape.describe()] if shape else [],
+            "active_nav": "import",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@programme_office_required
+def preview(request, token: uuid.UUID):
+    meta, table = _load(request, token)
+    if not meta.get("mapping"):
+        return redirect("organisation:import_mapping", token=token)
+    plan = hr_import_plan(table=table, mapping=meta["mapping"])
+    return render(
+        request,
+        "organisation/import_preview.html",
+        {
+            "token": token,
+            "name": meta.get("name", ""),
+            "rows": len(table.rows),
+            **_plan_context(plan),
+            "active_nav": "import",
+        },
+    )
+
+
+@require_POST
+@programme_office_required
+def apply(request, token: uuid.UUID):
+    meta, table = _load(request, token)
+    if not meta.get("mapping"):
+        return redirect("organisation:import_mapping", token=token)
+    try:
+        plan = hr_import_apply(
+            table=table,
+            mapping=meta["mapping"],
+            by=request.user,
+            request=request,
+            filename=meta.get("name", ""),
+        )
+    except HRImportInvalid:
+        messages.error(request, _("The file has errors; nothing was changed."))
+        return redirect("organisation:import_preview", token=token)
+    import_upload_delete(token=token)
+    uploads = dict(_uploads(request))
+    uploads.pop(str(token), None)
+    request.session[SESSION_KEY] = uploads
+    counts = plan.counts()
+    messages.success(
+        request,
+        _(
+            "Import done. People: %(people_new)s new, %(people_changed)s changed, %(people_gone)s "
+            "left. Units: %(units_new)s new, %(units_changed)s changed, %(units_gone)s gone."
+        )
+        % counts,
+    )
+    return redirect("organisation:import_upload")
+
+
+def _plan_context(plan: Plan) -> dict:
+    def shown(value: object) -> object:
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return value if value not in ("", None) else None
+
+    def sample(changes: list[Change], new: bool = False) -> list[dict]:
+        # A new item lists only what it will have; a changed one shows old -> new.
+        return [
+            {
+                "key": c.key,
+                "label": c.label,
+                "changes": [
+                    (CHANGE_LABELS.get(k, k), shown(old), shown(nw))
+                    for k, (old, nw) in c.changes.items()
+                    if not (new and (nw in ("", None) or k in ("employee_number", "active")))
+                ],
+            }
+            for c in changes[:SAMPLE_SIZE]
+        ]
+
+    shape = plan.parsed.shape if plan.parsed is not None else None
+    return {
+        "errors": [render_problem(p) for p in plan.errors],
+        "warnings": [render_problem(p) for p in plan.warnings],
+        "counts": plan.counts(),
+        "has_changes": plan.has_changes,
+        "shape": [_(line) for line in shape.describe()] if shape else [],
+        "sections": [
+            (_("New people"), len(plan.people_new), sample(plan.people_new, new=True)),
+            (_("Changed people"), len(plan.people_changed), sample(plan.people_changed)),
+            (
+                _("People who left (become inactive)"),
+                len(plan.people_gone),
+                sample(plan.people_gone),
+            ),
+            (_("New units"), len(plan.units_new), sample(plan.units_new, new=True)),
+            (_("Changed units"), len(plan.units_changed), sample(plan.units_changed)),
+            (
+                _("Units no longer in the file (become inactive)"),
+                len(plan.units_gone),
+                sample(plan.units_gone),
+            ),
+        ],
+    }

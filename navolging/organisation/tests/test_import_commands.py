@@ -1,0 +1,158 @@
+"""manage.py import_hr and import_base_programme."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from navolging.audit.models import AuditEvent
+from navolging.organisation.models import BaseProgramme, Person, Unit
+
+from .test_import_fixtures import CAST_HEADERS, cast_rows, csv_bytes
+
+
+@pytest.fixture
+def hr_file(tmp_path):
+    rows = cast_rows() + [
+        [
+            "2001",
+            "Nieuw",
+            "",
+            "Mens",
+            "nieuw@example.org",
+            "TEAM1",
+            "Team Balie",
+            "AFD1",
+            "team",
+            "1003",
+        ]
+    ]
+    path = tmp_path / "hr.csv"
+    path.write_bytes(csv_bytes(CAST_HEADERS, rows, encoding="cp1252"))
+    return path
+
+
+def test_import_hr_dry_run_writes_nothing(cast, hr_file, capsys):
+    before = (Person.objects.count(), Unit.objects.count(), AuditEvent.objects.count())
+    call_command("import_hr", str(hr_file), "--dry-run")
+    out = capsys.readouterr().out
+    assert "people new: 1" in out
+    assert "Nieuw Mens (2001)" in out
+    assert "Dry run" in out
+    assert (Person.objects.count(), Unit.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_import_hr_applies(cast, hr_file, capsys):
+    call_command("import_hr", str(hr_file))
+    assert Person.objects.get(employee_number="2001").unit == cast.team
+    assert AuditEvent.objects.filter(action="hr_import.apply", actor=None).count() == 1
+
+
+def test_import_hr_fails_on_errors_and_writes_nothing(cast, tmp_path, capsys):
+    rows = cast_rows()
+    rows[1][4] = "geen adres"
+    path = tmp_path / "hr.csv"
+    path.write_bytes(csv_bytes(CAST_HEADERS, rows))
+    before = AuditEvent.objects.count()
+    with pytest.raises(CommandError):
+        call_command("import_hr", str(path))
+    assert "Row 3, column “E-mail”" in capsys.readouterr().err
+    assert AuditEvent.objects.count() == before
+
+
+def test_import_hr_takes_a_mapping_file(cast, tmp_path, capsys):
+    headers = ["Nr", "VN", "TV", "AN", "Adres", "OE", "OE naam", "Boven", "Soort", "Chef"]
+    path = tmp_path / "afas.csv"
+    path.write_bytes(csv_bytes(headers, cast_rows(), sep=","))
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            dict(
+                zip(
+                    headers,
+                    [
+                        "employee_number",
+                        "first_name",
+                        "prefix",
+                        "last_name",
+                        "email",
+                        "unit_code",
+                        "unit_name",
+                        "parent_code",
+                        "unit_kind",
+                        "manager_number",
+                    ],
+                    strict=True,
+                )
+            )
+        )
+    )
+    with pytest.raises(CommandError):
+        call_command("import_hr", str(path), "--dry-run")  # without: no columns known
+    capsys.readouterr()
+    call_command("import_hr", str(path), "--dry-run", "--mapping", str(mapping))
+    assert "people changed: 0" in capsys.readouterr().out
+
+
+def test_import_hr_refuses_a_disguised_file(cast, tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_bytes(b"MZ\x90\x00" + b"\x00" * 40)
+    with pytest.raises(CommandError, match="not a text file"):
+        call_command("import_hr", str(path))
+
+
+PROGRAMME_HEADERS = ["Eenheidscode", "Voor", "Afgerond op", "Trainers"]
+
+
+def test_import_base_programme_sets_status_and_trainers(cast, tmp_path):
+    path = tmp_path / "basis.csv"
+    path.write_bytes(
+        csv_bytes(
+            PROGRAMME_HEADERS,
+            [
+                ["TEAM1", "team", "15-03-2026", "trainer@example.org"],
+                ["AFD1", "MT", "", ""],
+            ],
+        )
+    )
+    call_command("import_base_programme", str(path))
+    team = BaseProgramme.objects.get(unit=cast.team, scope="team")
+    assert str(team.completed_on) == "2026-03-15"
+    assert list(team.trainers.all()) == [cast.trainer]
+    assert BaseProgramme.objects.get(unit=cast.department, scope="mt").completed_on is None
+    assert AuditEvent.objects.filter(action="base_programme.set").count() == 1
+    assert AuditEvent.objects.filter(action="base_programme.import").count() == 1
+
+
+def test_import_base_programme_checks_every_row_and_writes_nothing_on_errors(
+    cast, tmp_path, capsys
+):
+    path = tmp_path / "basis.csv"
+    path.write_bytes(
+        csv_bytes(
+            PROGRAMME_HEADERS,
+            [
+                ["TEAM1", "team", "15-03-2026", "trainer@example.org"],
+                ["TEAM1", "mt", "", ""],
+                ["AFD1", "mt", "gisteren", "bureau@example.org"],
+                ["NOPE", "team", "", ""],
+            ],
+        )
+    )
+    with pytest.raises(CommandError):
+        call_command("import_base_programme", str(path))
+    err = capsys.readouterr().err
+    assert "Row 3, column “Voor”: Unit TEAM1 has no mt" in err
+    assert "Row 4, column “Afgerond op”: “gisteren” is not a date" in err
+    assert "Row 4, column “Trainers”: bureau@example.org is not a trainer" in err
+    assert "Row 5, column “Eenheidscode”: Unknown unit NOPE" in err
+    assert BaseProgramme.objects.count() == 0
+
+
+def test_import_base_programme_dry_run_writes_nothing(cast, tmp_path):
+    path = tmp_path / "basis.csv"
+    path.write_bytes(csv_bytes(PROGRAMME_HEADERS, [["TEAM1", "team", "2026-03-15", ""]]))
+    call_command("import_base_programme", str(path), "--dry-run")
+    assert BaseProgramme.objects.count() == 0
