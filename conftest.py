@@ -5,6 +5,8 @@ from django.test import Client
 
 from navolging.lib.testing import make_cast
 
+pytest_plugins = ["navolging.lib.browser"]
+
 
 @pytest.fixture
 def cast(db):
