@@ -77,7 +77,9 @@ def language_switch(request):
 @programme_office_required
 def trainer_list(request):
     trainers = User.objects.filter(is_trainer=True).order_by("name", "email")
-    return render(request, "accounts/trainer_list.html", {"trainers": trainers})
+    return render(
+        request, "accounts/trainer_list.html", {"trainers": trainers, "active_nav": "trainers"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,4 +94,4 @@ def trainer_create(request):
             % {"name": trainer.display_name},
         )
         return redirect("accounts:trainer_list")
-    return render(request, "accounts/trainer_form.html", {"form": form})
+    return render(request, "accounts/trainer_form.html", {"form": form, "active_nav": "trainers"})
