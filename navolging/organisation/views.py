@@ -63,7 +63,8 @@ def unit_detail(request, pk: int):
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("pagina"))
-    programmes = {p.scope: p for p in unit.base_programmes.prefetch_related("trainers")}
+    # trainers__person: display_name reads it, one query per trainer otherwise.
+    programmes = {p.scope: p for p in unit.base_programmes.prefetch_related("trainers__person")}
     scopes = []
     if unit.kind == UnitKind.TEAM:
         scopes.append(ProgrammeScope.TEAM)
