@@ -42,8 +42,8 @@ format: install
 
 ## messages: update the Dutch and English translation files and compile them
 messages: install
-	$(PY) manage.py makemessages --no-location --no-obsolete -l nl -l en -i ".venv/*" -i "staticfiles/*"
-	$(PY) manage.py compilemessages -i ".venv" -i "staticfiles"
+	$(PY) manage.py makemessages --no-location --no-obsolete -l nl -l en -i ".venv/*" -i "staticfiles/*" -i "frontend/*"
+	$(PY) manage.py compilemessages -i ".venv" -i "staticfiles" -i "frontend"
 
 bench: install
 	$(PY) bench/run.py
