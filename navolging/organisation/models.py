@@ -85,7 +85,8 @@ class Unit(models.Model):
             members[self.head_id] = self.head
         for child in self.children.filter(active=True, head__isnull=False).select_related("head"):
             members.setdefault(child.head_id, child.head)
-        return sorted(members.values(), key=Person.sort_key)
+        # The head first, then the others in Dutch name order.
+        return sorted(members.values(), key=lambda p: (p.pk != self.head_id, p.sort_key()))
 
     @property
     def has_management_team(self) -> bool:
