@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .messages import Problem, gettext_noop
+from .messages import Problem, Text, gettext_noop
 
 # Unit kinds as stored in Unit.kind (organisation.models.UnitKind); repeated here as plain
 # strings so this module stays free of Django.
@@ -296,7 +296,7 @@ def check_mapping(mapping: Mapping_) -> list[Problem]:
         problems.append(
             Problem(
                 gettext_noop("“%(field)s” is chosen for more than one column."),
-                {"field": LABELS.get(name, name)},
+                {"field": Text(LABELS[name]) if name in LABELS else name},
             )
         )
     for name in sorted(set(chosen) - FIELD_NAMES):
@@ -304,7 +304,7 @@ def check_mapping(mapping: Mapping_) -> list[Problem]:
     for name in REQUIRED:
         if name not in chosen:
             problems.append(
-                Problem(gettext_noop("Choose a column for “%(field)s”."), {"field": LABELS[name]})
+                Problem(gettext_noop("Choose a column for “%(field)s”."), {"field": Text(LABELS[name])})
             )
     if detect_shape(mapping) is None:
         problems.append(

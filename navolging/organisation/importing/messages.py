@@ -16,6 +16,10 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+class Text(str):
+    """A parameter that is itself a msgid (a field label): translated when the problem is."""
+
+
 ROW_COLUMN = gettext_noop("Row %(row)s, column “%(column)s”: %(reason)s")
 ROW_ONLY = gettext_noop("Row %(row)s: %(reason)s")
 
@@ -30,7 +34,8 @@ class Problem:
     column: str = ""
 
     def render(self, gettext: Callable[[str], str] = gettext_noop) -> str:
-        reason = gettext(self.message) % dict(self.params)
+        params = {k: gettext(v) if isinstance(v, Text) else v for k, v in self.params.items()}
+        reason = gettext(self.message) % params
         if self.row is None:
             return reason
         if self.column:

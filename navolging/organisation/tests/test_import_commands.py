@@ -58,7 +58,7 @@ def test_import_hr_fails_on_errors_and_writes_nothing(cast, tmp_path, capsys):
     before = AuditEvent.objects.count()
     with pytest.raises(CommandError):
         call_command("import_hr", str(path))
-    assert "Row 3, column “E-mail”" in capsys.readouterr().err
+    assert "Regel 3, kolom “E-mail”" in capsys.readouterr().err
     assert AuditEvent.objects.count() == before
 
 
@@ -99,7 +99,7 @@ def test_import_hr_takes_a_mapping_file(cast, tmp_path, capsys):
 def test_import_hr_refuses_a_disguised_file(cast, tmp_path):
     path = tmp_path / "hr.csv"
     path.write_bytes(b"MZ\x90\x00" + b"\x00" * 40)
-    with pytest.raises(CommandError, match="not a text file"):
+    with pytest.raises(CommandError, match="geen tekstbestand"):
         call_command("import_hr", str(path))
 
 
@@ -144,10 +144,10 @@ def test_import_base_programme_checks_every_row_and_writes_nothing_on_errors(
     with pytest.raises(CommandError):
         call_command("import_base_programme", str(path))
     err = capsys.readouterr().err
-    assert "Row 3, column “Voor”: Unit TEAM1 has no mt" in err
-    assert "Row 4, column “Afgerond op”: “gisteren” is not a date" in err
-    assert "Row 4, column “Trainers”: bureau@example.org is not a trainer" in err
-    assert "Row 5, column “Eenheidscode”: Unknown unit NOPE" in err
+    assert "Regel 3, kolom “Voor”: Eenheid TEAM1 heeft geen mt" in err
+    assert "Regel 4, kolom “Afgerond op”: “gisteren” is geen datum" in err
+    assert "Regel 4, kolom “Trainers”: bureau@example.org is geen trainer" in err
+    assert "Regel 5, kolom “Eenheidscode”: Onbekende eenheid NOPE" in err
     assert BaseProgramme.objects.count() == 0
 
 

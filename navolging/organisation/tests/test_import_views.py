@@ -61,7 +61,7 @@ def test_the_whole_flow_adds_a_new_person(cast, client_as):
     assert page.status_code == 200
     body = page.content.decode()
     assert '<option value="employee_number" selected>' in body
-    assert "a unit code with the code of its parent unit" in body
+    assert "een code per eenheid, met de code van de bovenliggende eenheid" in body
 
     form = {
         f"col_{i}": value
@@ -91,7 +91,7 @@ def test_the_whole_flow_adds_a_new_person(cast, client_as):
 
     response = client.post(reverse("organisation:import_apply", args=[token]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("organisation:import_upload")
-    assert "Import done. People: 1 new" in response.content.decode()
+    assert "Import klaar. Mensen: 1 nieuw" in response.content.decode()
     assert Person.objects.get(employee_number="2001").unit == cast.team
     assert AuditEvent.objects.filter(action="hr_import.apply", actor=cast.office).exists()
     # The upload is gone once applied.
@@ -125,11 +125,11 @@ def test_a_saved_mapping_is_filled_in_for_the_next_file(cast, client_as):
     assert response.status_code == 302
     assert ImportMapping.objects.count() == 1
     preview = client.get(response["Location"]).content.decode()
-    assert "No changes" in preview
+    assert "Geen wijzigingen" in preview
 
     second = token_of(upload(client, data))
     page = client.get(reverse("organisation:import_mapping", args=[second])).content.decode()
-    assert "were filled in" in page or "are filled in" in page
+    assert "De keuzes van toen zijn al ingevuld" in page
     assert '<option value="employee_number" selected>' in page
     assert '<option value="manager_number" selected>' in page
 
@@ -160,7 +160,7 @@ def test_the_preview_lists_errors_with_row_and_reason_and_has_no_apply_button(ca
         },
     )
     body = client.get(reverse("organisation:import_preview", args=[token])).content.decode()
-    assert "Row 5, column “Leidinggevende”: Unknown manager 9999" in body
+    assert "Regel 5, kolom “Leidinggevende”: Onbekende leidinggevende 9999" in body
     assert reverse("organisation:import_apply", args=[token]) not in body
     before = AuditEvent.objects.count()
     response = client.post(reverse("organisation:import_apply", args=[token]))
@@ -173,14 +173,14 @@ def test_the_mapping_page_asks_for_missing_required_columns(cast, client_as):
     token = token_of(upload(client, csv_bytes(CAST_HEADERS, cast_rows())))
     response = client.post(reverse("organisation:import_mapping", args=[token]), {"col_0": ""})
     assert response.status_code == 200
-    assert "Choose a column for “Employee number”" in response.content.decode()
+    assert "Kies een kolom voor “Personeelsnummer”" in response.content.decode()
 
 
 @pytest.mark.parametrize(
     "data, name, reason",
     [
-        (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 32, "personeel.csv", "not a text file"),
-        (b"Nr;Naam\r\n1;Jan\r\n", "personeel.pdf", "Upload a .csv or .xlsx file"),
+        (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 32, "personeel.csv", "geen tekstbestand"),
+        (b"Nr;Naam\r\n1;Jan\r\n", "personeel.pdf", "Kies een .csv- of .xlsx-bestand"),
     ],
 )
 def test_a_hostile_upload_is_refused_with_a_clear_message(cast, client_as, data, name, reason):
@@ -193,7 +193,7 @@ def test_a_too_large_upload_is_refused(cast, client_as, settings):
     settings.IMPORT_MAX_BYTES = 50
     response = upload(client_as("office"), csv_bytes(CAST_HEADERS, cast_rows()))
     assert response.status_code == 200
-    assert "The file is too large" in response.content.decode()
+    assert "Het bestand is te groot" in response.content.decode()
 
 
 def test_someone_elses_upload_is_not_found(cast, client_as):
@@ -255,6 +255,6 @@ def test_a_zip_bomb_upload_is_refused(cast, client_as, settings):
         archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (4 * 1024 * 1024))
     response = upload(client_as("office"), out.getvalue(), "bom.xlsx")
     assert response.status_code == 200
-    assert "unpacks to more than" in response.content.decode()
+    assert "Uitgepakt is dit Excel-bestand groter dan" in response.content.decode()
     imports = settings.MEDIA_ROOT / "imports"
     assert not imports.exists() or not any(imports.iterdir())  # nothing was stored
