@@ -1,4 +1,5 @@
-"""HR import from the web: upload -> column mapping -> preview -> apply (programme office).
+"""Imports from the web, for the programme office: the HR export (upload -> column mapping ->
+preview -> apply) and the base programme status (upload -> preview -> apply).
 
 The uploaded file waits under MEDIA_ROOT/imports with a random UUID name; the session says
 which tokens belong to this user, so nobody can reach another upload and no path ever comes
@@ -16,18 +17,21 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from navolging.lib.access import programme_office_required
 from navolging.lib.forms import NLDSFormMixin
 
-from .importing import fields
+from .importing import base_programme, fields
 from .importing.messages import FileRefused
 from .importing.plan import Change, Plan
 from .importing.reader import Table, check_size
 from .importing.services import (
+    BaseProgrammeImportInvalid,
     HRImportInvalid,
+    base_programme_import_apply,
+    base_programme_import_preview,
     hr_import_apply,
     hr_import_plan,
     hr_import_read,
@@ -38,11 +42,15 @@ from .importing.services import (
     import_upload_store,
 )
 from .importing.services import render as render_problem
+from .models import ProgrammeScope
 
 SESSION_KEY = "hr_imports"
 KEEP_UPLOADS = 5
 SAMPLE_SIZE = 20
 EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "hr-export.csv"
+BASE_PROGRAMME_EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "base-programme.csv"
+# Which import an upload is for; an upload is only ever opened by the pages of its own kind.
+HR, BASE_PROGRAMME = "hr", "base_programme"
 CHANGE_LABELS = {
     "employee_number": gettext_lazy("employee number"),
     "first_name": gettext_lazy("first name"),
@@ -70,6 +78,13 @@ class UploadForm(NLDSFormMixin, forms.Form):
     )
 
 
+class BaseProgrammeUploadForm(UploadForm):
+    file = forms.FileField(
+        label=gettext_lazy("Base programme status"),
+        help_text=gettext_lazy("A .csv or .xlsx file, with one row per team or management team."),
+    )
+
+
 def _mapping_form(headers: list[str], table: Table):
     """One choice per column of the file; the example value helps to recognise it."""
     choices = [("", _("(do not use)"))] + [(f.name, _(f.label)) for f in fields.FIELDS]
@@ -89,10 +104,10 @@ def _uploads(request) -> dict:
     return request.session.get(SESSION_KEY, {})
 
 
-def _load(request, token: uuid.UUID) -> tuple[dict, Table]:
+def _load(request, token: uuid.UUID, kind: str = HR) -> tuple[dict, Table]:
     meta = _uploads(request).get(str(token))
     data = import_upload_load(token=token) if meta is not None else None
-    if meta is None or data is None:
+    if meta is None or data is None or meta.get("kind", HR) != kind:
         raise Http404
     return meta, hr_import_read(data=data, filename=meta["filename"])
 
@@ -106,6 +121,32 @@ def _remember(request, token: uuid.UUID, meta: dict) -> None:
     request.session[SESSION_KEY] = uploads
 
 
+def _forget(request, token: uuid.UUID) -> None:
+    import_upload_delete(token=token)
+    uploads = dict(_uploads(request))
+    uploads.pop(str(token), None)
+    request.session[SESSION_KEY] = uploads
+
+
+def _store(request, form: forms.Form, kind: str) -> uuid.UUID | None:
+    """Check the uploaded file and keep it for the next steps. None, with the reason on the
+    form, when the file is refused; then nothing is stored."""
+    upload_file = form.cleaned_data["file"]
+    try:
+        # Refuse by the declared size before reading a byte of a huge file.
+        check_size(upload_file.size, max_bytes=settings.IMPORT_MAX_BYTES)
+        data = upload_file.read(settings.IMPORT_MAX_BYTES + 1)
+        hr_import_read(data=data, filename=upload_file.name)
+    except FileRefused as refused:
+        form.add_error("file", render_problem(refused.problem))
+        return None
+    token = import_upload_store(data=data)
+    suffix = ".xlsx" if upload_file.name.lower().endswith(".xlsx") else ".csv"
+    meta = {"filename": f"upload{suffix}", "name": upload_file.name[:100], "kind": kind}
+    _remember(request, token, meta)
+    return token
+
+
 @require_http_methods(["GET", "POST"])
 @programme_office_required
 def upload(request):
@@ -113,20 +154,8 @@ def upload(request):
         return FileResponse(EXAMPLE.open("rb"), as_attachment=True, filename="hr-export.csv")
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
-        try:
-            # Refuse by the declared size before reading a byte of a huge file.
-            check_size(upload_file.size, max_bytes=settings.IMPORT_MAX_BYTES)
-            data = upload_file.read(settings.IMPORT_MAX_BYTES + 1)
-            hr_import_read(data=data, filename=upload_file.name)
-        except FileRefused as refused:
-            form.add_error("file", render_problem(refused.problem))
-        else:
-            token = import_upload_store(data=data)
-            suffix = ".xlsx" if upload_file.name.lower().endswith(".xlsx") else ".csv"
-            _remember(
-                request, token, {"filename": f"upload{suffix}", "name": upload_file.name[:100]}
-            )
+        token = _store(request, form, HR)
+        if token is not None:
             return redirect("organisation:import_mapping", token=token)
     return render(
         request,
@@ -215,10 +244,7 @@ def apply(request, token: uuid.UUID):
     except HRImportInvalid:
         messages.error(request, _("The file has errors; nothing was changed."))
         return redirect("organisation:import_preview", token=token)
-    import_upload_delete(token=token)
-    uploads = dict(_uploads(request))
-    uploads.pop(str(token), None)
-    request.session[SESSION_KEY] = uploads
+    _forget(request, token)
     counts = plan.counts()
     messages.success(
         request,
@@ -276,3 +302,72 @@ def _plan_context(plan: Plan) -> dict:
             ),
         ],
     }
+
+
+# -- base programme status --------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@programme_office_required
+def base_programme_upload(request):
+    if request.method == "GET" and request.GET.get("voorbeeld") == "csv":
+        example = BASE_PROGRAMME_EXAMPLE.open("rb")
+        return FileResponse(example, as_attachment=True, filename="base-programme.csv")
+    post = request.method == "POST"
+    form = (
+        BaseProgrammeUploadForm(request.POST, request.FILES) if post else BaseProgrammeUploadForm()
+    )
+    if post and form.is_valid():
+        token = _store(request, form, BASE_PROGRAMME)
+        if token is not None:
+            return redirect("organisation:base_programme_import_preview", token=token)
+    columns = [
+        (_(label), ", ".join(base_programme.COLUMNS[name][:2]))
+        for name, label in base_programme.LABELS.items()
+    ]
+    return render(
+        request,
+        "organisation/base_programme_import_upload.html",
+        {"form": form, "columns": columns, "active_nav": "import"},
+    )
+
+
+@require_GET
+@programme_office_required
+def base_programme_preview(request, token: uuid.UUID):
+    meta, table = _load(request, token, BASE_PROGRAMME)
+    problems, changes = base_programme_import_preview(table=table)
+    return render(
+        request,
+        "organisation/base_programme_import_preview.html",
+        {
+            "token": token,
+            "name": meta.get("name", ""),
+            "errors": [render_problem(p) for p in problems],
+            "changes": [(c, ProgrammeScope(c.row.scope).label) for c in changes if c.changed],
+            "unchanged": sum(1 for c in changes if not c.changed),
+            "active_nav": "import",
+        },
+    )
+
+
+@require_POST
+@programme_office_required
+def base_programme_apply(request, token: uuid.UUID):
+    meta, table = _load(request, token, BASE_PROGRAMME)
+    try:
+        count = base_programme_import_apply(
+            table=table, by=request.user, request=request, filename=meta.get("name", "")
+        )
+    except BaseProgrammeImportInvalid:
+        messages.error(request, _("The file has errors; nothing was changed."))
+        return redirect("organisation:base_programme_import_preview", token=token)
+    _forget(request, token)
+    messages.success(
+        request,
+        ngettext(
+            "Base programme status imported: %(count)s row.",
+            "Base programme status imported: %(count)s rows.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("organisation:tree")

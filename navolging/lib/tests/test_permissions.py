@@ -52,6 +52,9 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "organisation:import_mapping": (OFFICE, {"GET", "POST"}),
     "organisation:import_preview": (OFFICE, {"GET"}),
     "organisation:import_apply": (OFFICE, {"POST"}),
+    "organisation:base_programme_import_upload": (OFFICE, {"GET", "POST"}),
+    "organisation:base_programme_import_preview": (OFFICE, {"GET"}),
+    "organisation:base_programme_import_apply": (OFFICE, {"POST"}),
     "audit:list": (OFFICE, {"GET"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
@@ -78,6 +81,8 @@ def _url(name: str, cast) -> str:
         "organisation:import_mapping": {"token": uuid.uuid4()},
         "organisation:import_preview": {"token": uuid.uuid4()},
         "organisation:import_apply": {"token": uuid.uuid4()},
+        "organisation:base_programme_import_preview": {"token": uuid.uuid4()},
+        "organisation:base_programme_import_apply": {"token": uuid.uuid4()},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)

@@ -128,3 +128,35 @@ def validate_programmes(
     if not table.rows:
         problems.append(Problem(gettext_noop("The file has no rows below the headers.")))
     return problems, rows
+
+
+@dataclass(frozen=True)
+class ProgrammeChange:
+    """What one valid row does to the status stored now (None, [] when there is none yet)."""
+
+    row: ProgrammeRow
+    unit_name: str
+    old_completed_on: dt.date | None
+    old_trainers: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return (self.old_completed_on, self.old_trainers) != (
+            self.row.completed_on,
+            self.row.trainers,
+        )
+
+
+def compare_programmes(
+    rows: list[ProgrammeRow],
+    *,
+    unit_names: Mapping[str, str],
+    current: Mapping[tuple[str, str], tuple[dt.date | None, list[str]]],
+) -> list[ProgrammeChange]:
+    """current: (unit code, scope) -> (completed on, sorted lower-cased trainer e-mails)."""
+    return [
+        ProgrammeChange(
+            row, unit_names[row.unit_code], *current.get((row.unit_code, row.scope), (None, []))
+        )
+        for row in rows
+    ]

@@ -304,7 +304,9 @@ def check_mapping(mapping: Mapping_) -> list[Problem]:
     for name in REQUIRED:
         if name not in chosen:
             problems.append(
-                Problem(gettext_noop("Choose a column for “%(field)s”."), {"field": Text(LABELS[name])})
+                Problem(
+                    gettext_noop("Choose a column for “%(field)s”."), {"field": Text(LABELS[name])}
+                )
             )
     if detect_shape(mapping) is None:
         problems.append(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
-from navolging.organisation.models import ImportMapping, Person, Unit
+from navolging.organisation.models import BaseProgramme, ImportMapping, Person, Unit
 
 from . import fields
 from .messages import Problem
@@ -495,7 +495,28 @@ def base_programme_import_check(*, table: Table) -> tuple[list[Problem], list]:
     return validate_programmes(table, unit_kinds=unit_kinds, trainers=trainers)
 
 
-def base_programme_import_apply(*, table: Table, by: User | None, filename: str = "") -> int:
+def base_programme_import_preview(*, table: Table) -> tuple[list[Problem], list]:
+    """The problems, or what each row will change (base_programme.ProgrammeChange). Writes
+    nothing."""
+    from .base_programme import compare_programmes
+
+    problems, rows = base_programme_import_check(table=table)
+    if problems:
+        return problems, []
+    codes = {r.unit_code for r in rows}
+    current = {
+        (p.unit.code, p.scope): (p.completed_on, sorted(t.email.lower() for t in p.trainers.all()))
+        for p in BaseProgramme.objects.filter(unit__code__in=codes)
+        .select_related("unit")
+        .prefetch_related("trainers")
+    }
+    names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
+    return [], compare_programmes(rows, unit_names=names, current=current)
+
+
+def base_programme_import_apply(
+    *, table: Table, by: User | None, filename: str = "", request=None
+) -> int:
     """Every row valid, or nothing written. Returns the number of rows. Each change is audited
     by base_programme_set; the run itself gets one event too."""
     from navolging.audit.services import audit_record
@@ -516,6 +537,7 @@ def base_programme_import_apply(*, table: Table, by: User | None, filename: str 
                 completed_on=row.completed_on,
                 trainers=[trainers[e] for e in row.trainers],
                 by=by,
+                request=request,
             )
         audit_record(
             action="base_programme.import",
@@ -523,6 +545,7 @@ def base_programme_import_apply(*, table: Table, by: User | None, filename: str 
             object_type="organisation.baseprogramme",
             object_label=filename[:254],
             changes={"rows": len(rows), "file": filename},
+            request=request,
         )
     return len(rows)
 
