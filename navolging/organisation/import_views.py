@@ -9,6 +9,8 @@ from the browser.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from django import forms
@@ -20,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from navolging.accounts.models import Language
 from navolging.lib.access import programme_office_required
 from navolging.lib.forms import NLDSFormMixin
 
 from .importing import base_programme, fields
 from .importing.messages import FileRefused
-from .importing.plan import Change, Plan
+from .importing.plan import Change, CurrentState, Plan
 from .importing.reader import Table, check_size
 from .importing.services import (
     BaseProgrammeImportInvalid,
@@ -33,6 +36,7 @@ from .importing.services import (
     base_programme_import_apply,
     base_programme_import_preview,
     hr_import_apply,
+    hr_import_current_state,
     hr_import_plan,
     hr_import_read,
     import_mapping_for,
@@ -42,7 +46,7 @@ from .importing.services import (
     import_upload_store,
 )
 from .importing.services import render as render_problem
-from .models import ProgrammeScope
+from .models import ProgrammeScope, UnitKind
 
 SESSION_KEY = "hr_imports"
 KEEP_UPLOADS = 5
@@ -213,7 +217,8 @@ def preview(request, token: uuid.UUID):
     meta, table = _load(request, token)
     if not meta.get("mapping"):
         return redirect("organisation:import_mapping", token=token)
-    plan = hr_import_plan(table=table, mapping=meta["mapping"])
+    state = hr_import_current_state()
+    plan = hr_import_plan(table=table, mapping=meta["mapping"], state=state)
     return render(
         request,
         "organisation/import_preview.html",
@@ -221,7 +226,7 @@ def preview(request, token: uuid.UUID):
             "token": token,
             "name": meta.get("name", ""),
             "rows": len(table.rows),
-            **_plan_context(plan),
+            **_plan_context(plan, state),
             "active_nav": "import",
         },
     )
@@ -257,11 +262,8 @@ def apply(request, token: uuid.UUID):
     return redirect("organisation:import_upload")
 
 
-def _plan_context(plan: Plan) -> dict:
-    def shown(value: object) -> object:
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        return value if value not in ("", None) else None
+def _plan_context(plan: Plan, state: CurrentState) -> dict:
+    shown = _value_display(plan, state)
 
     def sample(changes: list[Change], new: bool = False) -> list[dict]:
         # A new item lists only what it will have; a changed one shows old -> new.
@@ -269,8 +271,9 @@ def _plan_context(plan: Plan) -> dict:
             {
                 "key": c.key,
                 "label": c.label,
+                "new": new,
                 "changes": [
-                    (CHANGE_LABELS.get(k, k), shown(old), shown(nw))
+                    (CHANGE_LABELS.get(k, k), shown(k, old, False), shown(k, nw, True))
                     for k, (old, nw) in c.changes.items()
                     if not (new and (nw in ("", None) or k in ("employee_number", "active")))
                 ],
@@ -278,13 +281,16 @@ def _plan_context(plan: Plan) -> dict:
             for c in changes[:SAMPLE_SIZE]
         ]
 
-    shape = plan.parsed.shape if plan.parsed is not None else None
+    shape = [_(line) for line in plan.parsed.shape.describe()] if plan.parsed else []
+    if plan.root_code is not None:
+        root = state.units[plan.root_code].name
+        shape.append(_("Top-level units are placed under %(root)s.") % {"root": root})
     return {
         "errors": [render_problem(p) for p in plan.errors],
         "warnings": [render_problem(p) for p in plan.warnings],
         "counts": plan.counts(),
         "has_changes": plan.has_changes,
-        "shape": [_(line) for line in shape.describe()] if shape else [],
+        "shape": shape,
         "sections": [
             (_("New people"), len(plan.people_new), sample(plan.people_new, new=True)),
             (_("Changed people"), len(plan.people_changed), sample(plan.people_changed)),
@@ -302,6 +308,49 @@ def _plan_context(plan: Plan) -> dict:
             ),
         ],
     }
+
+
+def _value_display(plan: Plan, state: CurrentState) -> Callable[[str, object, bool], object]:
+    """How a stored value reads in the preview: choices by their label, units and people by
+    name. Names come from the file and from the state already loaded, so no queries."""
+    units = plan.parsed.units if plan.parsed else {}
+    people = plan.parsed.people if plan.parsed else {}
+    # An old value is named as the database has it, a new one as the file has it.
+    unit_names = (
+        {code: unit.name for code, unit in state.units.items()},
+        {code: unit.name for code, unit in units.items() if unit.name},
+    )
+    codes_by_name: dict[str, set[str]] = defaultdict(set)
+    for names in unit_names:
+        for code, name in names.items():
+            codes_by_name[name].add(code)
+    person_names = (
+        {number: p.full_name for number, p in state.people.items()},
+        {number: p.full_name for number, p in people.items()},
+    )
+    labels = {"kind": dict(UnitKind.choices), "language": dict(Language.choices)}
+
+    def named(names: tuple[dict[str, str], dict[str, str]], key: str, new: bool) -> str | None:
+        first, second = (names[1], names[0]) if new else names
+        return first.get(key) or second.get(key)
+
+    def shown(field: str, value: object, new: bool) -> object:
+        if value in ("", None):
+            return None
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if field in labels:
+            return labels[field].get(value, value)
+        if field in ("unit", "parent"):
+            name = named(unit_names, str(value), new) or value
+            # The code only where the name alone does not say which unit.
+            return f"{name} ({value})" if len(codes_by_name[name]) > 1 else name
+        if field == "head":
+            name = named(person_names, str(value), new)
+            return f"{name} ({value})" if name else value
+        return value
+
+    return shown
 
 
 # -- base programme status --------------------------------------------------------------------

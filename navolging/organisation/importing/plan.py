@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fields import ORGANISATION
 from .messages import Problem, gettext_noop
-from .validate import ParsedFile, PersonRecord
+from .validate import ParsedFile, PersonRecord, UnitRecord
 
 PERSON_FIELDS = ("first_name", "prefix", "last_name", "email", "job_title", "language")
 
@@ -76,6 +77,9 @@ class Plan:
     people_gone: list[Change] = field(default_factory=list)
     # new people whose e-mail already has a login without a person: that login becomes theirs
     link_users: dict[str, str] = field(default_factory=dict)  # employee number -> e-mail
+    # The existing organisation unit the file's top-level units are placed under, when the
+    # file has no organisation level of its own (see make_plan).
+    root_code: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -92,14 +96,31 @@ class Plan:
         return any(self.counts().values())
 
 
-def make_plan(parsed: ParsedFile, state: CurrentState) -> Plan:
+def make_plan(parsed: ParsedFile, state: CurrentState, *, root_code: str | None = None) -> Plan:
+    """`root_code`: the organisation's root unit in the database, if there is exactly one.
+    A file in the level shape without an organisation level then hangs its top-level units
+    under it, and the root stays as it is instead of leaving with everything not in the file."""
     plan = Plan(parsed=parsed, warnings=list(parsed.warnings))
+    if root_code is not None and _lacks_organisation_level(parsed, root_code):
+        plan.root_code = root_code
     _plan_units(plan, parsed, state)
     _plan_people(plan, parsed, state)
     return plan
 
 
+def _lacks_organisation_level(parsed: ParsedFile, root_code: str) -> bool:
+    # Only the level shape: a file with unit codes names its parents (the root too) itself.
+    return (
+        parsed.shape.tree == "levels"
+        and root_code not in parsed.units
+        and not any(u.kind == ORGANISATION for u in parsed.units.values())
+    )
+
+
 def _plan_units(plan: Plan, parsed: ParsedFile, state: CurrentState) -> None:
+    def parent(unit: UnitRecord) -> str | None:
+        return unit.parent_code if unit.parent_code is not None else plan.root_code
+
     for code, unit in parsed.units.items():
         current = state.units.get(code)
         if current is None:
@@ -111,7 +132,7 @@ def _plan_units(plan: Plan, parsed: ParsedFile, state: CurrentState) -> None:
                     {
                         "name": (None, unit.name or code),
                         "kind": (None, unit.kind or guess_kind(unit.name or code)),
-                        "parent": (None, unit.parent_code),
+                        "parent": (None, parent(unit)),
                         "head": (None, unit.head_number),
                     },
                 )
@@ -123,8 +144,8 @@ def _plan_units(plan: Plan, parsed: ParsedFile, state: CurrentState) -> None:
                 changes["name"] = (current.name, unit.name)
             if unit.kind is not None and unit.kind != current.kind:
                 changes["kind"] = (current.kind, unit.kind)
-            if unit.parent_known and unit.parent_code != current.parent_code:
-                changes["parent"] = (current.parent_code, unit.parent_code)
+            if unit.parent_known and parent(unit) != current.parent_code:
+                changes["parent"] = (current.parent_code, parent(unit))
             if unit.head_known and unit.head_number != current.head_number:
                 changes["head"] = (current.head_number, unit.head_number)
         if not current.active:
@@ -132,7 +153,7 @@ def _plan_units(plan: Plan, parsed: ParsedFile, state: CurrentState) -> None:
         if changes:
             plan.units_changed.append(Change(code, unit.name or current.name, changes))
     for code, current in state.units.items():
-        if current.active and code not in parsed.units:
+        if current.active and code not in parsed.units and code != plan.root_code:
             plan.units_gone.append(Change(code, current.name, {"active": (True, False)}))
 
 

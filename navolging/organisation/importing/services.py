@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
-from navolging.organisation.models import BaseProgramme, ImportMapping, Person, Unit
+from navolging.organisation.models import BaseProgramme, ImportMapping, Person, Unit, UnitKind
 
 from . import fields
 from .messages import Problem
@@ -169,7 +169,18 @@ def hr_import_plan(
     )
     if checked.parsed is None:
         return Plan(parsed=None, errors=checked.errors)
-    return make_plan(checked.parsed, state)
+    return make_plan(checked.parsed, state, root_code=organisation_root(state))
+
+
+def organisation_root(state: CurrentState) -> str | None:
+    """The code of the organisation's root unit: the one active unit of kind organisation
+    without a parent. None when there is none, or more than one (then it is not clear which)."""
+    roots = [
+        u.code
+        for u in state.units.values()
+        if u.active and u.kind == UnitKind.ORGANISATION and u.parent_code is None
+    ]
+    return roots[0] if len(roots) == 1 else None
 
 
 # -- applying ---------------------------------------------------------------------------------

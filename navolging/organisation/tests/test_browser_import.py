@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from navolging.audit.models import AuditEvent
 from navolging.lib.browser import assert_no_axe_violations, log_in, screenshot
@@ -166,7 +166,9 @@ def test_office_imports_an_hr_export_and_finds_a_new_person(visit, browser_cast,
     assert_no_axe_violations(page)
     screenshot(page, "import-mapping")
 
-    # Preview: eight new people in six new units; the cast, absent from the file, leaves.
+    # Preview: eight new people in six new units; the cast, absent from the file, leaves. The
+    # file has no organisation column, so its directorate goes under the cast's organisation,
+    # which stays: four units leave, not five.
     click_and_wait(page, page.get_by_role("button", name=dutch("Save and show what will change")))
     assert "/voorbeeld/" in page.url
     assert page.inner_text("h1") == dutch("Check before you apply")
@@ -179,11 +181,20 @@ def test_office_imports_an_hr_export_and_finds_a_new_person(visit, browser_cast,
         dutch("People who left (become inactive)"): cast_people,
         dutch("New units"): 6,
         dutch("Changed units"): 0,
-        dutch("Units no longer in the file (become inactive)"): Unit.objects.count(),
+        dutch("Units no longer in the file (become inactive)"): 4,
     }
+    assert Unit.objects.exclude(pk=browser_cast.organisation.pk).count() == 4
     main = page.inner_text("main")
     for item in ("Lotte van Dijk (3004)", "Els de Boer (3002)", "Team Vergunningverlening"):
         assert item in main
+    root = browser_cast.organisation.name
+    assert dutch("Top-level units are placed under %(root)s.") % {"root": root} in main
+    # Details read as names and labels, not as stored codes.
+    assert f"{dutch('parent unit')}: {root}" in main
+    assert f"{dutch('head')}: Youssef Haddou (3003)" in main
+    with translation.override("nl"):
+        assert f"{gettext('kind')}: {pgettext('unit kind', 'Directorate')}" in main
+    assert f"{dutch('unit')}: Team Groen" in main  # not its code directie-stadsbeheer/...
     assert_no_axe_violations(page)
     screenshot(page, "import-preview")
     assert Person.objects.count() == cast_people  # nothing written before Apply
@@ -250,6 +261,7 @@ def test_office_imports_an_hr_export_and_finds_a_new_person(visit, browser_cast,
     active_units = Unit.objects.filter(active=True)
     assert sorted(active_units.values_list("name", flat=True)) == [
         "Directie Stadsbeheer",
+        "Gemeente Voorbeeld",
         "Openbare Ruimte",
         "Team Groen",
         "Team Vergunningverlening",
@@ -257,8 +269,10 @@ def test_office_imports_an_hr_export_and_finds_a_new_person(visit, browser_cast,
         "Vergunningen",
     ]
     assert sorted(active_units.values_list("kind", flat=True)) == sorted(
-        ["directorate", "department", "department", "team", "team", "team"]
+        ["organisation", "directorate", "department", "department", "team", "team", "team"]
     )
+    directorate = Unit.objects.get(name="Directie Stadsbeheer")
+    assert directorate.parent == browser_cast.organisation
     assert AuditEvent.objects.filter(action="hr_import.apply").count() == 1
     assert visit.foreign_requests() == []
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
 from navolging.organisation.importing import services
+from navolging.organisation.importing.plan import CurrentState, UnitState
 from navolging.organisation.importing.services import HRImportInvalid, hr_import_apply
 from navolging.organisation.models import Person, Unit
 
@@ -17,6 +18,7 @@ from .test_import_fixtures import (
     CAST_HEADERS,
     LEVEL_HEADERS,
     TODAY,
+    cast_level_rows,
     cast_rows,
     mapping,
     table,
@@ -212,6 +214,92 @@ def test_a_returning_leaver_is_active_again(cast):
     apply(CAST_HEADERS, cast_rows())
     cast.employee.refresh_from_db()
     assert cast.employee.active and cast.employee.user.is_active
+
+
+def test_a_level_file_without_an_organisation_column_hangs_under_the_organisation_root(cast):
+    plan = apply(LEVEL_HEADERS, cast_level_rows(), by=cast.office)
+    assert plan.root_code == "ORG"
+    # The cast's DIR1, AFD1, TEAM1 and AFD2 have other codes than the file's paths; ORG stays.
+    assert sorted(c.key for c in plan.units_gone) == ["AFD1", "AFD2", "DIR1", "TEAM1"]
+    directorate = Unit.objects.get(code="directie-dienstverlening")
+    assert directorate.parent == cast.organisation
+    assert directorate.head == cast.director
+    assert Unit.objects.get(code="directie-dienstverlening/afdeling-burgerzaken").parent == (
+        directorate
+    )
+    org = Unit.objects.get(pk=cast.organisation.pk)
+    assert (org.active, org.name, org.kind, org.parent, org.head) == (
+        True,
+        "Gemeente Voorbeeld",
+        "organisation",
+        None,
+        None,
+    )
+    assert list(Unit.objects.filter(active=True, parent=None)) == [org]
+    assert not AuditEvent.objects.filter(
+        object_type="organisation.unit", object_id=str(org.pk)
+    ).exists()
+    # The same file again: nothing changes, the root included.
+    events = AuditEvent.objects.count()
+    second = apply(LEVEL_HEADERS, cast_level_rows(), by=cast.office)
+    assert not second.has_changes, second.counts()
+    assert AuditEvent.objects.exclude(action="hr_import.apply").count() == events - 1
+
+
+def test_a_level_file_with_an_organisation_column_keeps_its_own_root(cast):
+    headers = LEVEL_HEADERS + ["Organisatie"]
+    rows = [row + ["Gemeente Voorbeeld"] for row in cast_level_rows()]
+    plan = plan_for(headers, rows)
+    assert plan.root_code is None
+    new = {c.key: c.changes for c in plan.units_new}
+    assert new["gemeente-voorbeeld"]["kind"] == (None, "organisation")
+    assert new["gemeente-voorbeeld/directie-dienstverlening"]["parent"] == (
+        None,
+        "gemeente-voorbeeld",
+    )
+    assert "ORG" in {c.key for c in plan.units_gone}
+
+
+def test_without_exactly_one_organisation_root_top_level_units_have_no_parent(cast):
+    Unit.objects.create(code="ORG2", name="Gemeente Elders", kind="organisation")
+    plan = plan_for(LEVEL_HEADERS, cast_level_rows())
+    assert plan.root_code is None
+    new = {c.key: c.changes for c in plan.units_new}
+    assert new["directie-dienstverlening"]["parent"] == (None, None)
+    assert {"ORG", "ORG2"} <= {c.key for c in plan.units_gone}
+
+
+def test_the_organisation_root_is_the_one_active_organisation_unit_without_parent():
+    def root(*units: tuple[str, str, str | None, bool]) -> str | None:
+        state = CurrentState(
+            units={c: UnitState(i, c, c, k, p, None, a) for i, (c, k, p, a) in enumerate(units)}
+        )
+        return services.organisation_root(state)
+
+    assert root(("ORG", "organisation", None, True), ("D", "directorate", "ORG", True)) == "ORG"
+    assert root(("ORG", "organisation", None, True), ("OLD", "organisation", None, False)) == "ORG"
+    assert root(("A", "organisation", None, True), ("B", "organisation", None, True)) is None
+    assert root(("D", "directorate", None, True)) is None
+    assert root(("ORG", "organisation", "X", True)) is None
+
+
+def test_a_file_with_unit_codes_names_the_root_as_parent_itself(cast):
+    rows = cast_rows() + [
+        ["2001", "Nieuw", "", "Mens", "nieuw@example.org", "DIR2", "Directie Ruimte", "ORG"]
+        + ["directie", ""]
+    ]
+    plan = apply(CAST_HEADERS, rows, by=cast.office)
+    assert plan.root_code is None
+    assert plan.counts() == {
+        "units_new": 1,
+        "units_changed": 0,
+        "units_gone": 0,
+        "people_new": 1,
+        "people_changed": 0,
+        "people_gone": 0,
+    }
+    assert Unit.objects.get(code="DIR2").parent == cast.organisation
+    assert not plan_for(CAST_HEADERS, rows).has_changes
 
 
 def level_rows(directorates: int, departments: int, teams: int, size: int) -> list[list[str]]:

@@ -103,6 +103,23 @@ LEVEL_HEADERS = [
     "Taal",
 ]
 
+# The cast again, as a level-shaped export: no organisation column, heads from the managers.
+# Its paths make other unit codes than the cast's (DIR1...), so those units are new.
+CAST_LEVEL_ROWS = [
+    line.split(";")
+    for line in (
+        "1001;Ineke;;Bakker;ineke.bakker@example.org;;Directie Dienstverlening;;;;nl",
+        "1002;Pieter;de;Vries;pieter.vries@example.org;;Directie Dienstverlening;"
+        "Afdeling Burgerzaken;;1001;nl",
+        "1003;Fatima;;Amrani;fatima.amrani@example.org;;Directie Dienstverlening;"
+        "Afdeling Burgerzaken;Team Balie;1002;nl",
+        "1004;Jan;van den;Berg;jan.berg@example.org;;Directie Dienstverlening;"
+        "Afdeling Burgerzaken;Team Balie;1003;nl",
+        "1005;Kees;;Jansen;kees.jansen@example.org;;Directie Dienstverlening;"
+        "Afdeling Belastingen;;;nl",
+    )
+]
+
 
 def csv_bytes(
     headers: list[str],
@@ -138,6 +155,10 @@ def mapping(t: Table) -> dict[str, str]:
 
 def cast_rows() -> list[list[str]]:
     return [list(row) for row in CAST_ROWS]
+
+
+def cast_level_rows() -> list[list[str]]:
+    return [list(row) for row in CAST_LEVEL_ROWS]
 
 
 def test_the_cast_export_maps_every_column_by_its_dutch_name():

@@ -18,6 +18,7 @@ from .test_import_fixtures import (
     LEVEL_HEADERS,
     LIMITS,
     TODAY,
+    cast_level_rows,
     cast_rows,
     mapping,
     table,
@@ -241,6 +242,49 @@ def test_a_new_file_is_all_new_and_the_same_state_is_no_change():
     assert plan.counts()["people_new"] == 5
     assert plan.counts()["units_new"] == 4  # ORG is only referenced as a parent
     assert plan.counts()["units_changed"] == 0
+
+
+ORG = UnitState(1, "ORG", "Gemeente", "organisation", None, None, True)
+
+
+def test_a_level_file_without_an_organisation_level_places_its_top_units_under_the_root():
+    result = check(LEVEL_HEADERS, cast_level_rows())
+    plan = make_plan(result.parsed, CurrentState(units={"ORG": ORG}), root_code="ORG")
+    assert plan.root_code == "ORG"
+    parents = {c.key: c.changes["parent"][1] for c in plan.units_new}
+    assert parents["directie-dienstverlening"] == "ORG"
+    assert parents["directie-dienstverlening/afdeling-burgerzaken"] == "directie-dienstverlening"
+    assert plan.units_gone == [] and plan.units_changed == []
+    # Without a root the directorate is a root itself, and ORG leaves.
+    plan = make_plan(result.parsed, CurrentState(units={"ORG": ORG}))
+    parents = {c.key: c.changes["parent"][1] for c in plan.units_new}
+    assert parents["directie-dienstverlening"] is None
+    assert [c.key for c in plan.units_gone] == ["ORG"]
+
+
+def test_an_existing_top_unit_moves_under_the_root_once():
+    result = check(LEVEL_HEADERS, cast_level_rows())
+    top = UnitState(
+        2, "directie-dienstverlening", "Directie Dienstverlening", "directorate", None, "1001", True
+    )
+    state = CurrentState(units={"ORG": ORG, top.code: top})
+    [changed] = make_plan(result.parsed, state, root_code="ORG").units_changed
+    assert changed.changes == {"parent": (None, "ORG")}
+    moved = UnitState(2, top.code, top.name, top.kind, "ORG", "1001", True)
+    state = CurrentState(units={"ORG": ORG, top.code: moved})
+    assert make_plan(result.parsed, state, root_code="ORG").units_changed == []
+
+
+def test_the_root_is_not_used_by_a_file_with_unit_codes_or_its_own_organisation_level():
+    codes = check(CAST_HEADERS, cast_rows(), known_unit_codes=frozenset({"ORG"}))
+    plan = make_plan(codes.parsed, CurrentState(units={"ORG": ORG}), root_code="ORG")
+    assert plan.root_code is None
+    assert {c.key: c.changes["parent"][1] for c in plan.units_new}["DIR1"] == "ORG"  # the file's
+    headers = LEVEL_HEADERS + ["Organisatie"]
+    levels = check(headers, [row + ["Gemeente"] for row in cast_level_rows()])
+    plan = make_plan(levels.parsed, CurrentState(units={"ORG": ORG}), root_code="ORG")
+    assert plan.root_code is None
+    assert {c.key: c.changes["parent"][1] for c in plan.units_new}["gemeente"] is None
 
 
 # -- fuzzing ---------------------------------------------------------------------------------

@@ -10,11 +10,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 from navolging.audit.models import AuditEvent
+from navolging.organisation.importing import fields
 from navolging.organisation.models import ImportMapping, Person
 
-from .test_import_fixtures import CAST_HEADERS, cast_rows, csv_bytes, xlsx_bytes
+from .test_import_fixtures import (
+    CAST_HEADERS,
+    LEVEL_HEADERS,
+    cast_level_rows,
+    cast_rows,
+    csv_bytes,
+    xlsx_bytes,
+)
 
 # An export whose column names we do not know, as AFAS or Youforce might write it.
 ODD_HEADERS = ["Nr", "VN", "TV", "AN", "Adres", "OE", "OE naam", "Boven", "Soort", "Chef"]
@@ -258,3 +268,72 @@ def test_a_zip_bomb_upload_is_refused(cast, client_as, settings):
     assert "Uitgepakt is dit Excel-bestand groter dan" in response.content.decode()
     imports = settings.MEDIA_ROOT / "imports"
     assert not imports.exists() or not any(imports.iterdir())  # nothing was stored
+
+
+# -- what the preview shows --------------------------------------------------------------------
+def dutch(text: str, context: str = "") -> str:
+    # The page shows the Dutch catalogue's text once it exists, the English msgid until then.
+    with translation.override("nl"):
+        return pgettext(context, text) if context else gettext(text)
+
+
+def preview_of(client: Client, headers: list[str], rows: list[list[str]]):
+    token = token_of(upload(client, csv_bytes(headers, rows)))
+    guessed = fields.guess_mapping(headers)
+    form = {f"col_{i}": guessed[h] for i, h in enumerate(headers)}
+    response = client.post(reverse("organisation:import_mapping", args=[token]), form)
+    assert response.status_code == 302, response.content.decode()
+    return client.get(response["Location"])
+
+
+def detail(field: str, *values: str) -> str:
+    """One line of an item in the preview: "soort: Team" or "eenheid: A → B"."""
+    return f"<li>{dutch(field)}: {' → '.join(values)}</li>"
+
+
+def test_a_level_file_is_placed_under_the_organisation_and_shown_by_name(cast, client_as):
+    rows = cast_level_rows() + [
+        "2001;Nieuw;;Mens;nieuw@example.org;;Directie Dienstverlening;Afdeling Burgerzaken;"
+        "Team Groen;1002;en".split(";")
+    ]
+    page = preview_of(client_as("office"), LEVEL_HEADERS, rows)
+    body = page.content.decode()
+    root = dutch("Top-level units are placed under %(root)s.") % {"root": "Gemeente Voorbeeld"}
+    assert f"<li>{root}</li>" in body
+    # The root stays: the cast's other units have other codes than the file's paths.
+    assert page.context["counts"]["units_gone"] == 4
+    assert "(ORG)" not in body
+    # New units: kind by its label, parent and head by name.
+    assert detail("kind", dutch("Directorate", "unit kind")) in body
+    assert detail("parent unit", "Gemeente Voorbeeld") in body
+    assert detail("head", "Ineke Bakker (1001)") in body
+    assert detail("kind", dutch("Team")) in body
+    assert detail("head", "Pieter de Vries (1002)") in body
+    # A new person: language by its label, unit by its name (no other unit is called so).
+    assert detail("language", dutch("English")) in body
+    assert detail("unit", "Team Groen") in body
+    # Two units called Team Balie (the cast's and the file's): then the code says which.
+    assert (
+        detail(
+            "unit",
+            "Team Balie (TEAM1)",
+            "Team Balie (directie-dienstverlening/afdeling-burgerzaken/team-balie)",
+        )
+        in body
+    )
+    for raw in ("directorate", ": nl<", ": en<", ": 1001<", ": team<"):
+        assert raw not in body
+
+
+def test_the_preview_shows_changed_values_by_name_and_label(cast, client_as):
+    headers = CAST_HEADERS + ["Taal", "Leidinggevende van eenheid", "Datum uit dienst"]
+    rows = [row + ["nl", "", ""] for row in cast_rows()]
+    rows[3][10] = "en"  # Jan switches language (his login keeps its own)
+    rows[2][11] = "1004"  # the file names Jan as head of Team Balie
+    rows[4][5:9] = ["TEAM1", "Team Balie", "AFD1", "team"]  # Kees moves to Team Balie...
+    rows[4][12] = "31-12-2025"  # ...and has left
+    body = preview_of(client_as("office"), headers, rows).content.decode()
+    assert detail("language", dutch("Nederlands"), dutch("English")) in body
+    assert detail("head", "Fatima Amrani (1003)", "Jan van den Berg (1004)") in body
+    assert detail("unit", "Afdeling Belastingen", "Team Balie") in body
+    assert detail("active", dutch("yes"), dutch("no")) in body
