@@ -9,8 +9,6 @@ from the browser.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
 from django import forms
@@ -22,13 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from navolging.accounts.models import Language
 from navolging.lib.access import programme_office_required
 from navolging.lib.forms import NLDSFormMixin
 
 from .importing import base_programme, fields
+from .importing.display import plan_display
 from .importing.messages import FileRefused
-from .importing.plan import Change, CurrentState, Plan
 from .importing.reader import Table, check_size
 from .importing.services import (
     BaseProgrammeImportInvalid,
@@ -46,7 +43,7 @@ from .importing.services import (
     import_upload_store,
 )
 from .importing.services import render as render_problem
-from .models import ProgrammeScope, UnitKind
+from .models import ProgrammeScope
 
 SESSION_KEY = "hr_imports"
 KEEP_UPLOADS = 5
@@ -55,24 +52,6 @@ EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "hr-export.csv"
 BASE_PROGRAMME_EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "base-programme.csv"
 # Which import an upload is for; an upload is only ever opened by the pages of its own kind.
 HR, BASE_PROGRAMME = "hr", "base_programme"
-CHANGE_LABELS = {
-    "employee_number": gettext_lazy("employee number"),
-    "first_name": gettext_lazy("first name"),
-    "prefix": gettext_lazy("prefix"),
-    "last_name": gettext_lazy("last name"),
-    "email": gettext_lazy("e-mail address"),
-    "job_title": gettext_lazy("job title"),
-    "language": gettext_lazy("language"),
-    "unit": gettext_lazy("unit"),
-    "active": gettext_lazy("active"),
-    "login": gettext_lazy("login"),
-    "login_email": gettext_lazy("login e-mail address"),
-    "login_active": gettext_lazy("login active"),
-    "name": gettext_lazy("name"),
-    "kind": gettext_lazy("kind"),
-    "parent": gettext_lazy("parent unit"),
-    "head": gettext_lazy("head"),
-}
 
 
 class UploadForm(NLDSFormMixin, forms.Form):
@@ -226,7 +205,7 @@ def preview(request, token: uuid.UUID):
             "token": token,
             "name": meta.get("name", ""),
             "rows": len(table.rows),
-            **_plan_context(plan, state),
+            **plan_display(plan, state, SAMPLE_SIZE),
             "active_nav": "import",
         },
     )
@@ -260,97 +239,6 @@ def apply(request, token: uuid.UUID):
         % counts,
     )
     return redirect("organisation:import_upload")
-
-
-def _plan_context(plan: Plan, state: CurrentState) -> dict:
-    shown = _value_display(plan, state)
-
-    def sample(changes: list[Change], new: bool = False) -> list[dict]:
-        # A new item lists only what it will have; a changed one shows old -> new.
-        return [
-            {
-                "key": c.key,
-                "label": c.label,
-                "new": new,
-                "changes": [
-                    (CHANGE_LABELS.get(k, k), shown(k, old, False), shown(k, nw, True))
-                    for k, (old, nw) in c.changes.items()
-                    if not (new and (nw in ("", None) or k in ("employee_number", "active")))
-                ],
-            }
-            for c in changes[:SAMPLE_SIZE]
-        ]
-
-    shape = [_(line) for line in plan.parsed.shape.describe()] if plan.parsed else []
-    if plan.root_code is not None:
-        root = state.units[plan.root_code].name
-        shape.append(_("Top-level units are placed under %(root)s.") % {"root": root})
-    return {
-        "errors": [render_problem(p) for p in plan.errors],
-        "warnings": [render_problem(p) for p in plan.warnings],
-        "counts": plan.counts(),
-        "has_changes": plan.has_changes,
-        "shape": shape,
-        "sections": [
-            (_("New people"), len(plan.people_new), sample(plan.people_new, new=True)),
-            (_("Changed people"), len(plan.people_changed), sample(plan.people_changed)),
-            (
-                _("People who left (become inactive)"),
-                len(plan.people_gone),
-                sample(plan.people_gone),
-            ),
-            (_("New units"), len(plan.units_new), sample(plan.units_new, new=True)),
-            (_("Changed units"), len(plan.units_changed), sample(plan.units_changed)),
-            (
-                _("Units no longer in the file (become inactive)"),
-                len(plan.units_gone),
-                sample(plan.units_gone),
-            ),
-        ],
-    }
-
-
-def _value_display(plan: Plan, state: CurrentState) -> Callable[[str, object, bool], object]:
-    """How a stored value reads in the preview: choices by their label, units and people by
-    name. Names come from the file and from the state already loaded, so no queries."""
-    units = plan.parsed.units if plan.parsed else {}
-    people = plan.parsed.people if plan.parsed else {}
-    # An old value is named as the database has it, a new one as the file has it.
-    unit_names = (
-        {code: unit.name for code, unit in state.units.items()},
-        {code: unit.name for code, unit in units.items() if unit.name},
-    )
-    codes_by_name: dict[str, set[str]] = defaultdict(set)
-    for names in unit_names:
-        for code, name in names.items():
-            codes_by_name[name].add(code)
-    person_names = (
-        {number: p.full_name for number, p in state.people.items()},
-        {number: p.full_name for number, p in people.items()},
-    )
-    labels = {"kind": dict(UnitKind.choices), "language": dict(Language.choices)}
-
-    def named(names: tuple[dict[str, str], dict[str, str]], key: str, new: bool) -> str | None:
-        first, second = (names[1], names[0]) if new else names
-        return first.get(key) or second.get(key)
-
-    def shown(field: str, value: object, new: bool) -> object:
-        if value in ("", None):
-            return None
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if field in labels:
-            return labels[field].get(value, value)
-        if field in ("unit", "parent"):
-            name = named(unit_names, str(value), new) or value
-            # The code only where the name alone does not say which unit.
-            return f"{name} ({value})" if len(codes_by_name[name]) > 1 else name
-        if field == "head":
-            name = named(person_names, str(value), new)
-            return f"{name} ({value})" if name else value
-        return value
-
-    return shown
 
 
 # -- base programme status --------------------------------------------------------------------

@@ -38,9 +38,10 @@ def test_import_hr_dry_run_writes_nothing(cast, hr_file, capsys):
     before = (Person.objects.count(), Unit.objects.count(), AuditEvent.objects.count())
     call_command("import_hr", str(hr_file), "--dry-run")
     out = capsys.readouterr().out
-    assert "people new: 1" in out
+    assert "Nieuwe mensen: 1" in out
     assert "Nieuw Mens (2001)" in out
-    assert "Dry run" in out
+    assert "Team Balie" in out  # the unit by its name, as on the preview page
+    assert "Proefdraaien: er is niets veranderd." in out
     assert (Person.objects.count(), Unit.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -93,7 +94,7 @@ def test_import_hr_takes_a_mapping_file(cast, tmp_path, capsys):
         call_command("import_hr", str(path), "--dry-run")  # without: no columns known
     capsys.readouterr()
     call_command("import_hr", str(path), "--dry-run", "--mapping", str(mapping))
-    assert "people changed: 0" in capsys.readouterr().out
+    assert "Gewijzigde mensen: 0" in capsys.readouterr().out
 
 
 def test_import_hr_refuses_a_disguised_file(cast, tmp_path):

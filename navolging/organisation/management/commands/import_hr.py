@@ -7,14 +7,17 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from navolging.organisation.importing import fields
+from navolging.organisation.importing.display import plan_display
 from navolging.organisation.importing.messages import FileRefused
-from navolging.organisation.importing.plan import Plan
 from navolging.organisation.importing.services import (
     HRImportInvalid,
     hr_import_apply,
+    hr_import_current_state,
     hr_import_plan,
     hr_import_read,
     import_mapping_for,
@@ -47,47 +50,46 @@ class Command(BaseCommand):
             chosen = fields.guess_mapping(table.headers, saved=json.loads(mapping.read_text()))
         else:
             chosen, _saved = import_mapping_for(headers=table.headers)
+        state = hr_import_current_state()
         with tqdm(
             total=len(table.rows), desc="check", unit="row", disable=options.get("verbosity", 1) < 1
         ) as bar:
-            plan = hr_import_plan(table=table, mapping=chosen, progress=bar.update)
-        self.report(plan)
+            plan = hr_import_plan(table=table, mapping=chosen, state=state, progress=bar.update)
+        self.report(plan_display(plan, state, SAMPLE))
         if plan.errors:
-            raise CommandError(f"{len(plan.errors)} error(s); nothing was changed.")
+            raise CommandError(
+                ngettext(
+                    "The file has %(count)s error; nothing was changed.",
+                    "The file has %(count)s errors; nothing was changed.",
+                    len(plan.errors),
+                )
+                % {"count": len(plan.errors)}
+            )
         if dry_run:
-            self.stdout.write("Dry run: nothing was changed.")
+            self.stdout.write(_("Dry run: nothing was changed."))
             return
         try:
-            plan = hr_import_apply(table=table, mapping=chosen, by=None, filename=file.name)
+            hr_import_apply(table=table, mapping=chosen, by=None, filename=file.name)
         except HRImportInvalid as invalid:
-            self.report(invalid.plan)
-            raise CommandError("The file has errors; nothing was changed.") from None
-        self.stdout.write(self.style.SUCCESS("Import applied."))
+            self.report(plan_display(invalid.plan, hr_import_current_state(), SAMPLE))
+            raise CommandError(_("The file has errors; nothing was changed.")) from None
+        self.stdout.write(self.style.SUCCESS(_("Import applied.")))
 
-    def report(self, plan: Plan) -> None:
-        for problem in plan.errors:
-            self.stderr.write(f"ERROR {render(problem)}")
-        if plan.errors:
+    def report(self, shown: dict) -> None:
+        """The preview page as text: errors, or how the file was read and what will change."""
+        for error in shown["errors"]:
+            self.stderr.write(error)
+        if shown["errors"]:
             return
-        if plan.parsed is not None:
-            for line in plan.parsed.shape.describe():
-                self.stdout.write(line)
-        for problem in plan.warnings:
-            self.stdout.write(f"WARNING {render(problem)}")
-        for name, count in plan.counts().items():
-            self.stdout.write(f"{name.replace('_', ' ')}: {count}")
-        for name in (
-            "people_new",
-            "people_changed",
-            "people_gone",
-            "units_new",
-            "units_changed",
-            "units_gone",
-        ):
-            for change in getattr(plan, name)[:SAMPLE]:
-                detail = ", ".join(
-                    f"{k}: {old} -> {new}"
-                    for k, (old, new) in change.changes.items()
-                    if not name.endswith("_new")
+        for line in shown["shape"]:
+            self.stdout.write(line)
+        for warning in shown["warnings"]:
+            self.stdout.write(self.style.WARNING(warning))
+        for title, count, items in shown["sections"]:
+            self.stdout.write(f"{title}: {count}")
+            for item in items:
+                details = "; ".join(
+                    f"{label}: {new}" if item["new"] else f"{label}: {old or '–'} → {new or '–'}"
+                    for label, old, new in item["changes"]
                 )
-                self.stdout.write(f"  {name}: {change.label} ({change.key}) {detail}".rstrip())
+                self.stdout.write(f"  {item['label']} ({item['key']}) {details}".rstrip())
