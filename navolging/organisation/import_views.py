@@ -145,7 +145,7 @@ def upload(request):
         "organisation/import_upload.html",
         {
             "form": form,
-            "fields": [(f, ", ".join(f.aliases[:3])) for f in fields.FIELDS],
+            "columns": [(_(f.label), ", ".join(f.aliases[:3])) for f in fields.FIELDS],
             "active_nav": "import",
         },
     )
