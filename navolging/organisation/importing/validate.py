@@ -130,6 +130,21 @@ class Checked:
     parsed: ParsedFile | None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: str) -> bool:
+    """True for text a spreadsheet would run: "=HYPERLINK(...)", "@SUM(...)", "+A1".
+
+    A plain number such as "-12" or a phone number "+31 20 123" is data, not a formula.
+    """
+    if not value.startswith(FORMULA_STARTS):
+        return False
+    if value[0] in "+-":
+        return not value[1:].replace(" ", "").replace(".", "").replace(",", "").isdigit()
+    return True
+
+
 def parse_date(text: str) -> dt.date | None:
     """dd-mm-jjjj as Dutch Excel writes it, or ISO; None when it is no date."""
     text = text.strip().split(" ")[0].split("T")[0]
@@ -209,7 +224,19 @@ class _Validator:
         if value is None:
             return None
         value = " ".join(value.split())  # HR systems pad and double spaces
-        if required and not value:
+        if looks_like_formula(value):
+            # A name or title that a spreadsheet would run as a formula is an attack, or a
+            # broken export; either way nobody should meet it later in an export of ours.
+            self.error(
+                row,
+                name,
+                gettext_noop(
+                    "“%(value)s” looks like a formula. Navolging takes no formulas: "
+                    "enter the value itself."
+                ),
+                value=value[:40],
+            )
+        elif required and not value:
             self.error(row, name, gettext_noop("This field is required."))
         elif len(value) > MAX_LENGTH.get(name, UNIT_NAME_MAX):
             self.error(

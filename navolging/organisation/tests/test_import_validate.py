@@ -332,3 +332,20 @@ def test_the_example_with_unit_codes_is_valid_and_names_its_heads():
     assert result.parsed.shape.tree == "codes"
     assert result.parsed.units["TEAM1"].head_number == "1003"
     assert result.parsed.units["ORG"].parent_code is None
+
+
+def test_it_refuses_a_value_that_a_spreadsheet_would_run_as_a_formula():
+    rows = cast_rows()
+    rows[2][1] = '=HYPERLINK("http://evil.example/","klik")'
+    message = only_error(CAST_HEADERS, rows, known_unit_codes=frozenset({"ORG"}))
+    assert message.startswith("Row 4, column “Voornaam”")
+    assert "looks like a formula" in message
+
+
+def test_formula_starts_in_every_form_are_refused_but_numbers_are_data():
+    from navolging.organisation.importing.validate import looks_like_formula
+
+    for value in ("=1+1", "@SUM(A1)", "+A1", "-2+3+cmd|' /C calc'!A0", "\t=1"):
+        assert looks_like_formula(value), value
+    for value in ("-12", "+31 20 123 4567", "Jan", "de Vries", "1.5"):
+        assert not looks_like_formula(value), value
