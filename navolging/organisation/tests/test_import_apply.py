@@ -21,6 +21,7 @@ from .test_import_fixtures import (
     cast_level_rows,
     cast_rows,
     mapping,
+    new_person_row,
     table,
 )
 
@@ -60,20 +61,7 @@ def test_the_cast_export_changes_nothing(cast):
 
 def test_a_file_with_an_error_changes_nothing(cast):
     rows = cast_rows()
-    rows.append(
-        [
-            "2001",
-            "Nieuw",
-            "",
-            "Mens",
-            "nieuw@example.org",
-            "TEAM1",
-            "Team Balie",
-            "AFD1",
-            "team",
-            "1003",
-        ]
-    )
+    rows.append(new_person_row())
     rows[3][9] = "9999"
     before = counts()
     with pytest.raises(HRImportInvalid) as info:
@@ -84,20 +72,7 @@ def test_a_file_with_an_error_changes_nothing(cast):
 
 def test_a_failure_halfway_rolls_everything_back(cast, monkeypatch):
     rows = cast_rows()
-    rows.append(
-        [
-            "2001",
-            "Nieuw",
-            "",
-            "Mens",
-            "nieuw@example.org",
-            "TEAM1",
-            "Team Balie",
-            "AFD1",
-            "team",
-            "1003",
-        ]
-    )
+    rows.append(new_person_row())
     before = counts()
 
     def boom(*args, **kwargs):

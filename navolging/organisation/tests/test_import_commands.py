@@ -10,25 +10,12 @@ from django.core.management import CommandError, call_command
 from navolging.audit.models import AuditEvent
 from navolging.organisation.models import BaseProgramme, Person, Unit
 
-from .test_import_fixtures import CAST_HEADERS, cast_rows, csv_bytes
+from .test_import_fixtures import CAST_HEADERS, cast_rows, csv_bytes, new_person_row
 
 
 @pytest.fixture
 def hr_file(tmp_path):
-    rows = cast_rows() + [
-        [
-            "2001",
-            "Nieuw",
-            "",
-            "Mens",
-            "nieuw@example.org",
-            "TEAM1",
-            "Team Balie",
-            "AFD1",
-            "team",
-            "1003",
-        ]
-    ]
+    rows = cast_rows() + [new_person_row()]
     path = tmp_path / "hr.csv"
     path.write_bytes(csv_bytes(CAST_HEADERS, rows, encoding="cp1252"))
     return path

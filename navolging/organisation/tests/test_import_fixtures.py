@@ -153,6 +153,22 @@ def mapping(t: Table) -> dict[str, str]:
     return fields.guess_mapping(t.headers)
 
 
+def new_person_row() -> list[str]:
+    """One newcomer in Team Balie, in the columns of CAST_HEADERS."""
+    return [
+        "2001",
+        "Nieuw",
+        "",
+        "Mens",
+        "nieuw@example.org",
+        "TEAM1",
+        "Team Balie",
+        "AFD1",
+        "team",
+        "1003",
+    ]
+
+
 def cast_rows() -> list[list[str]]:
     return [list(row) for row in CAST_ROWS]
 

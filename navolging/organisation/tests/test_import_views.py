@@ -23,6 +23,7 @@ from .test_import_fixtures import (
     cast_level_rows,
     cast_rows,
     csv_bytes,
+    new_person_row,
     xlsx_bytes,
 )
 
@@ -48,20 +49,7 @@ def token_of(response) -> str:
 def test_the_whole_flow_adds_a_new_person(cast, client_as):
     client = client_as("office")
     assert client.get(reverse("organisation:import_upload")).status_code == 200
-    rows = cast_rows() + [
-        [
-            "2001",
-            "Nieuw",
-            "",
-            "Mens",
-            "nieuw@example.org",
-            "TEAM1",
-            "Team Balie",
-            "AFD1",
-            "team",
-            "1003",
-        ]
-    ]
+    rows = cast_rows() + [new_person_row()]
     response = upload(client, xlsx_bytes(CAST_HEADERS, rows), "hr.xlsx")
     assert response.status_code == 302
     token = token_of(response)
