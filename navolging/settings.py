@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "navolging.accounts",
     "navolging.audit",
     "navolging.organisation",
+    "navolging.notifications",
     "navolging.lib",
     "navolging.api",
     "django.contrib.admin",
