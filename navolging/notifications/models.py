@@ -88,13 +88,13 @@ class Attendance(models.Model):
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.user_id} @ {self.item_id}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["item", "user"], name="one_attendance_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.item_id}"
 
 
 class MailStatus(models.TextChoices):
@@ -192,12 +192,12 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"feed of {self.user_id}"  # never the token: it is the key to the feed
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=Q(revoked_at__isnull=True), name="one_live_feed_per_user"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id}"  # never the token: it is the key to the feed
