@@ -238,6 +238,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Navolging <navolging@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The bare address of DEFAULT_FROM_EMAIL, used as ORGANIZER of invites nobody organised.
+DEFAULT_FROM_ADDRESS = DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip()
+# Notifications: reminders go this many days before a planned item (manage.py send_reminders).
+REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "2"))
+# How often a mail is tried before the outbox marks it failed (manage.py send_mail_queue).
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@example.org")
 
 # HR import limits (R13).
