@@ -11,12 +11,16 @@ def navigation(request) -> dict:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    items = [(reverse("home"), _("My page"), "home")]
+    items = [
+        (reverse("home"), _("My page"), "home"),
+        (reverse("notifications:agenda"), _("My agenda"), "agenda"),
+    ]
     if user.has_role(Role.PROGRAMME_OFFICE):
         items += [
             (reverse("organisation:tree"), _("Organisation"), "organisation"),
             (reverse("organisation:import_upload"), _("HR import"), "import"),
             (reverse("accounts:trainer_list"), _("Trainers"), "trainers"),
             (reverse("audit:list"), _("Audit trail"), "audit"),
+            (reverse("notifications:outbox"), _("Outbox"), "outbox"),
         ]
     return {"nav_items": items}

@@ -23,6 +23,11 @@ def item_title(item: PlannedItem, language: str) -> str:
         return item.title or str(item.get_kind_display())
 
 
+def item_inside_title(item: PlannedItem) -> str:
+    """The real title, for attendees inside the app only; outside it is item_title."""
+    return item.title or str(item.get_kind_display())
+
+
 def item_description(item: PlannedItem) -> str:
     return "" if item.confidential else item.description
 
@@ -39,7 +44,7 @@ def item_event(item: PlannedItem, *, language: str, attendees: list | None = Non
     """
     people = tuple(ical.Person(name=u.display_name, email=u.email) for u in attendees or [])
     organiser = None
-    if item.organiser is not None:
+    if item.organiser is not None and _organiser_may_show(item):
         organiser = ical.Person(name=item.organiser.display_name, email=item.organiser.email)
     else:
         organiser = ical.Person(name="Navolging", email=settings.DEFAULT_FROM_ADDRESS)
@@ -57,3 +62,9 @@ def item_event(item: PlannedItem, *, language: str, attendees: list | None = Non
         private=item.confidential,
         cancelled=item.status == "cancelled",
     )
+
+
+def _organiser_may_show(item: PlannedItem) -> bool:
+    # Whoever planned a confidential item without taking part (a coordinator, a manager) is a
+    # third party: the invite then comes from Navolging itself (R12).
+    return not item.confidential or item.attendances.filter(user_id=item.organiser_id).exists()

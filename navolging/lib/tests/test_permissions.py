@@ -56,6 +56,16 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "organisation:base_programme_import_preview": (OFFICE, {"GET"}),
     "organisation:base_programme_import_apply": (OFFICE, {"POST"}),
     "audit:list": (OFFICE, {"GET"}),
+    "notifications:agenda": (EVERYONE, {"GET"}),
+    "notifications:preferences": (EVERYONE, {"POST"}),
+    "notifications:feed_renew": (EVERYONE, {"POST"}),
+    "notifications:feed_revoke": (EVERYONE, {"POST"}),
+    # The calendar app's subscription: no session, the token is the key (404 when unknown).
+    "notifications:feed": (PUBLIC, {"GET"}),
+    # Every role may try; only the item's attendees get anything but 404.
+    "notifications:item": (EVERYONE, {"GET"}),
+    "notifications:outbox": (OFFICE, {"GET"}),
+    "notifications:outbox_retry": (OFFICE, {"POST"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
 # (technical administrators only) and the JSON API (session login, CSRF).
@@ -84,6 +94,8 @@ def _url(name: str, cast) -> str:
         "organisation:base_programme_import_preview": {"token": uuid.uuid4()},
         "organisation:base_programme_import_apply": {"token": uuid.uuid4()},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "notifications:feed": {"token": "no-such-token"},
+        "notifications:item": {"uid": uuid.uuid4()},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
