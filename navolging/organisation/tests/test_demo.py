@@ -212,3 +212,20 @@ def test_each_demo_login_opens_my_page(output):
         client = Client()
         client.force_login(user)
         assert client.get(reverse("home")).status_code == 200, role
+
+
+def test_the_demo_plans_a_few_items_without_sending_mail(output, mailoutbox):
+    from navolging.notifications.models import OutboxMessage, PlannedItem
+
+    users = logins()
+    employee_items = PlannedItem.objects.for_user(users["employee"])
+    assert employee_items.count() == 3
+    assert employee_items.filter(confidential=True).count() == 1
+    # The manager is not in the employee's confidential appointment.
+    assert not PlannedItem.objects.for_user(users["manager"]).filter(confidential=True).exists()
+    assert PlannedItem.objects.for_user(users["manager"]).filter(obligation=True).exists()
+    assert mailoutbox == [] and not OutboxMessage.objects.exists()
+    client = Client()
+    client.force_login(users["employee"])
+    body = client.get(reverse("notifications:agenda")).content.decode()
+    assert "Follow-up sessie: wat werkt in ons team?" in body

@@ -8,10 +8,12 @@ import time
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from navolging.accounts.models import User
+from navolging.notifications.demo import demo_items_load
 from navolging.organisation import demo
 from navolging.organisation.models import Person, Unit
 
@@ -97,6 +99,10 @@ class Command(BaseCommand):
             leave=False,
         ) as bar:
             counts = demo.demo_load(plan, password=password, progress=bar)
+        demo_items_load(
+            emails={login.role: login.email for login in plan.logins},
+            today=timezone.localdate(),
+        )
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
