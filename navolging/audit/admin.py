@@ -11,6 +11,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "object_label"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).listable()
+
     def has_add_permission(self, request):
         return False
 

@@ -5,6 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def listable(self) -> AuditEventQuerySet:
+        """What the programme office and administrators may read."""
+        return self.filter(confidential=False)
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, old -> new, and when. Never edited through the app."""
 
@@ -25,6 +31,11 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     origin_ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     origin_agent = models.CharField(_("browser"), max_length=254, blank=True)
+    # About a confidential item (a consult): kept, but never listed in the app or the admin,
+    # since even "who planned what when" would tell the office who sees a coach (R10).
+    confidential = models.BooleanField(default=False, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

@@ -38,6 +38,7 @@ def audit_record(
     object_type: str = "",
     object_id: str = "",
     object_label: str = "",
+    confidential: bool = False,
 ) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -59,6 +60,7 @@ def audit_record(
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         origin_ip=ip,
         origin_agent=agent or "",
+        confidential=confidential,
     )
 
 

@@ -13,7 +13,7 @@ from .models import AuditEvent
 @programme_office_required
 def event_list(request):
     """The audit trail, newest first; read-only by design."""
-    events = AuditEvent.objects.all()
+    events = AuditEvent.objects.listable()
     action = request.GET.get("actie", "").strip()
     if action:
         events = events.filter(action__startswith=action)

@@ -298,6 +298,7 @@ def item_plan(
             action="planned_item.plan",
             actor=by,
             obj=item,
+            confidential=item.confidential,
             changes={
                 "kind": kind,
                 "starts_at": _iso(starts_at),
@@ -342,7 +343,13 @@ def item_move(
         }
         if old["location"] != new_location:
             changes["location"] = [old["location"], new_location]
-        audit_record(action="planned_item.move", actor=by, obj=item, changes=changes)
+        audit_record(
+            action="planned_item.move",
+            actor=by,
+            obj=item,
+            changes=changes,
+            confidential=item.confidential,
+        )
         _item_tell(item=item, users=_attendee_users(item), change=Change.MOVED)
     return item
 
@@ -360,6 +367,7 @@ def item_cancel(*, item: PlannedItem, by) -> PlannedItem:
             action="planned_item.cancel",
             actor=by,
             obj=item,
+            confidential=item.confidential,
             changes={"status": [ItemStatus.PLANNED, ItemStatus.CANCELLED]},
         )
         _item_tell(item=item, users=_attendee_users(item), change=Change.CANCELLED)
@@ -388,6 +396,7 @@ def item_attendees_set(*, item: PlannedItem, attendees: Iterable, by) -> Planned
             action="planned_item.attendees",
             actor=by,
             obj=item,
+            confidential=item.confidential,
             changes={"attendees": [sorted(current), sorted(wanted)]},
         )
         _item_tell(item=item, users=added, change=Change.PLANNED)
