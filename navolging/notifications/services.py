@@ -534,7 +534,12 @@ def _attendee_users(item: PlannedItem) -> list:
 
 
 def _locked(item: PlannedItem) -> PlannedItem:
-    return PlannedItem.objects.select_for_update().select_related("organiser").get(pk=item.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the organiser join.
+    return (
+        PlannedItem.objects.select_for_update(of=("self",))
+        .select_related("organiser")
+        .get(pk=item.pk)
+    )
 
 
 def _unique(users: Iterable) -> list:
