@@ -63,5 +63,5 @@ def outbox_open(*, limit: int = 200) -> QuerySet[OutboxMessage]:
             status__in=[MailStatus.QUEUED, MailStatus.FAILED], confidential=False
         )
         .select_related("recipient__person")
-        .order_by("status", "created_at", "id")  # failed first[:limit]
+        .order_by("status", "created_at", "id")[:limit]  # "failed" sorts before "queued"
     )
