@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "navolging.audit",
     "navolging.organisation",
     "navolging.notifications",
+    "navolging.intervision",
     "navolging.lib",
     "navolging.api",
     "django.contrib.admin",

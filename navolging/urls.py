@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("navolging.accounts.urls")),
     path("organisatie/", include("navolging.organisation.urls")),
     path("logboek/", include("navolging.audit.urls")),
+    path("intervisie/", include("navolging.intervision.urls")),
     path("agenda/", include("navolging.notifications.urls")),
     path("api/", api.urls),
     path("beheer/", admin.site.urls),

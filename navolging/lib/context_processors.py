@@ -15,6 +15,10 @@ def navigation(request) -> dict:
         (reverse("home"), _("My page"), "home"),
         (reverse("notifications:agenda"), _("My agenda"), "agenda"),
     ]
+    if user.has_role(Role.MANAGER):
+        items.append((reverse("intervision:my_group"), _("Intervision"), "intervision"))
+    if user.has_role(Role.TRAINER):
+        items.append((reverse("intervision:facilitator_groups"), _("Facilitate"), "facilitate"))
     if user.has_role(Role.PROGRAMME_OFFICE):
         items += [
             (reverse("organisation:tree"), _("Organisation"), "organisation"),
@@ -22,5 +26,10 @@ def navigation(request) -> dict:
             (reverse("accounts:trainer_list"), _("Trainers"), "trainers"),
             (reverse("audit:list"), _("Audit trail"), "audit"),
             (reverse("notifications:outbox"), _("Outbox"), "outbox"),
+            (
+                reverse("intervision:attendance_overview"),
+                _("Intervision attendance"),
+                "intervision_office",
+            ),
         ]
     return {"nav_items": items}

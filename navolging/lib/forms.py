@@ -17,6 +17,10 @@ class NLDSFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Also for forms that add fields after __init__."""
         for name, field in self.fields.items():
             widget = field.widget
             css = next(

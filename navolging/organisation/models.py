@@ -112,6 +112,34 @@ class PersonQuerySet(models.QuerySet):
             )
         return self.filter(query | words)
 
+    def managed_by(self, manager: Person) -> PersonQuerySet:
+        """Everyone whose manager() is `manager`.
+
+        The tree is walked down only to find the candidates (members of the units `manager`
+        leads, directly or through units without a head, and heads of the units below); each
+        candidate is then checked with Person.manager() itself, so there is one rule.
+        """
+        frontier = list(Unit.objects.filter(head=manager, active=True).values_list("pk", flat=True))
+        units: set[int] = set()
+        while frontier:
+            units.update(frontier)
+            frontier = [
+                pk
+                for pk, head in Unit.objects.filter(parent__in=frontier, active=True).values_list(
+                    "pk", "head"
+                )
+                if pk not in units and head in (None, manager.pk)
+            ]
+        candidates = (
+            Person.objects.filter(
+                Q(unit__in=units) | Q(unit__parent__in=units) | Q(headed_units__parent__in=units)
+            )
+            .exclude(pk=manager.pk)
+            .select_related("unit__head", "unit__parent")
+            .distinct()
+        )
+        return self.filter(pk__in=[p.pk for p in candidates if p.manager() == manager])
+
 
 class Person(models.Model):
     """Someone in the HR export. Never deleted by an import: leavers become inactive."""

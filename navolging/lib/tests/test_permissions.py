@@ -56,6 +56,10 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "organisation:base_programme_import_preview": (OFFICE, {"GET"}),
     "organisation:base_programme_import_apply": (OFFICE, {"POST"}),
     "audit:list": (OFFICE, {"GET"}),
+    "intervision:my_group": (EVERYONE, {"GET"}),
+    "intervision:facilitator_groups": ({"trainer"}, {"GET"}),
+    "intervision:session_attendance": ({"trainer"}, {"GET", "POST"}),
+    "intervision:attendance_overview": (OFFICE, {"GET"}),
     "notifications:agenda": (EVERYONE, {"GET"}),
     "notifications:preferences": (EVERYONE, {"POST"}),
     "notifications:feed_renew": (EVERYONE, {"POST"}),
@@ -94,6 +98,7 @@ def _url(name: str, cast) -> str:
         "organisation:base_programme_import_preview": {"token": uuid.uuid4()},
         "organisation:base_programme_import_apply": {"token": uuid.uuid4()},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "intervision:session_attendance": {"pk": 999999},
         "notifications:feed": {"token": "no-such-token"},
         "notifications:item": {"uid": uuid.uuid4()},
     }.get(name, {})

@@ -143,3 +143,21 @@ def test_names_are_escaped(cast, client_as):
     )
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_managed_by_is_the_manager_rule_read_downwards(db):
+    """Person.objects.managed_by(m) must list exactly the people whose manager() is m, on a
+    demo organisation with its irregularities (a headless team, a leader of two teams)."""
+    from django.core.management import call_command
+
+    call_command("demo", size=120, seed=3, verbosity=0)
+    people = list(Person.objects.select_related("unit"))
+    expected: dict[int, set[int]] = {}
+    for person in people:
+        boss = person.manager()
+        if boss is not None:
+            expected.setdefault(boss.pk, set()).add(person.pk)
+    managers = {p.pk: p for p in people if p.headed_units.exists()}
+    for pk, manager in managers.items():
+        got = set(Person.objects.managed_by(manager).values_list("pk", flat=True))
+        assert got == expected.get(pk, set()), manager

@@ -1,0 +1,1 @@
+"""Intervision: forming peer consultation groups of managers (engine only, no Django)."""
