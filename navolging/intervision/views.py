@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from navolging.accounts.models import Role
 from navolging.lib.access import login_required, programme_office_required, roles_required
+from navolging.organisation.models import Person
 
 from . import selectors, services
 from .forms import AttendanceForm
-from .models import AttendanceRecord, Session
+from .models import AttendanceRecord, IntervisionSettings, Session
 
 
 @require_GET
@@ -41,7 +42,20 @@ def my_group(request):
         )
         for group in groups
     ]
-    return render(request, "intervision/my_group.html", {"rows": rows, "active_nav": "intervision"})
+    return render(
+        request,
+        "intervision/my_group.html",
+        {"rows": rows, "flags": _flags_for_manager(person), "active_nav": "intervision"},
+    )
+
+
+def _flags_for_manager(person) -> list[dict]:
+    """A manager hears about their own people's missed sessions only if the organisation
+    turned that on."""
+    if person is None or not IntervisionSettings.load().tell_manager:
+        return []
+    mine = set(Person.objects.managed_by(person).values_list("pk", flat=True))
+    return [flag for flag in selectors.attendance_flags() if flag["person"].pk in mine]
 
 
 @require_GET

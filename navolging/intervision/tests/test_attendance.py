@@ -172,3 +172,14 @@ def test_a_draft_round_is_not_shown_to_members(cast, group, client_as):
     Round.objects.update(status="draft")
     body = client_as("team_leader").get(reverse("intervision:my_group")).content.decode()
     assert "MT Burgerzaken" not in body
+
+
+def test_a_manager_hears_of_their_own_people_only_when_turned_on(cast, group, client_as):
+    _record(group, cast, 1, {cast.team_leader.pk: "absent"})
+    _record(group, cast, 2, {cast.team_leader.pk: "absent"})
+    url = reverse("intervision:my_group")
+    assert "Twee keer achter elkaar afwezig" not in client_as("manager").get(url).content.decode()
+    IntervisionSettings.objects.create(pk=1, tell_manager=True)
+    assert "Twee keer achter elkaar afwezig" in client_as("manager").get(url).content.decode()
+    # The director is not the team leader's own manager.
+    assert "Twee keer achter elkaar afwezig" not in client_as("director").get(url).content.decode()
