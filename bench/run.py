@@ -1,5 +1,7 @@
 """`make bench`: load the demo at 2,400 and 100,000 employees into fresh SQLite databases, time
-the load and the main pages, and print them next to the targets.
+the load and the main pages, and print them next to the targets. Then the intervision engine:
+group formation on the demo's managers (bench/formation.py) and the optimiser core on MDGPLIB
+(bench/mdgp.py, about 10 minutes; `--only mdgp --quick` runs it in a tenth of the time).
 
 Each size gets its own temporary NAVOLGING_VAR_DIR and DATABASE_URL, so the developer's own
 var/ database is never touched. `--database-url postgres://...` measures PostgreSQL instead,
@@ -121,8 +123,26 @@ def report(results: list[dict], runs: int) -> None:
         )
 
 
+PARTS = ("pages", "formation", "mdgp")
+
+
+def run_script(script: str, extra: list[str]) -> None:
+    """The intervision engine's benchmarks: plain Python, no database; they print their own."""
+    sys.stdout.flush()  # our own report first, then theirs
+    subprocess.run([sys.executable, script, *extra], cwd=ROOT, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        default=list(PARTS),
+        help="pages: the demo's pages; formation: intervision groups on the demo's managers; "
+        "mdgp: the grouping optimiser on MDGPLIB (about 10 minutes)",
+    )
+    parser.add_argument("--quick", action="store_true", help="mdgp: a tenth of each time limit")
     parser.add_argument("--sizes", type=int, nargs="+", default=[2400, 100_000])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=2026)
@@ -132,6 +152,16 @@ def main() -> None:
         help="a PostgreSQL database to use instead of fresh SQLite files; it is EMPTIED (flush)",
     )
     args = parser.parse_args()
+    print("Benchmark parts: " + ", ".join(args.only), file=sys.stderr, flush=True)
+    if "pages" in args.only:
+        bench_pages(args)
+    if "formation" in args.only:
+        run_script("bench/formation.py", ["--sizes", *map(str, args.sizes)])
+    if "mdgp" in args.only:
+        run_script("bench/mdgp.py", ["--quick"] if args.quick else [])
+
+
+def bench_pages(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="navolging-bench-"))
     try:
         results = [

@@ -1,1 +1,1 @@
-"""Intervision: forming peer consultation groups of managers (engine only, no Django)."""
+"""Intervision: peer consultation groups of managers, and the engine that forms them."""

@@ -12,4 +12,10 @@ urlpatterns = [
         name="session_attendance",
     ),
     path("aanwezigheid/", views.attendance_overview, name="attendance_overview"),
+    path("rondes/", views.round_list, name="round_list"),
+    path("rondes/nieuw/", views.round_create, name="round_create"),
+    path("rondes/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rondes/<int:pk>/verplaatsen/", views.round_move, name="round_move"),
+    path("rondes/<int:pk>/publiceren/", views.round_publish, name="round_publish"),
+    path("rondes/<int:pk>/planning/", views.round_schedule, name="round_schedule"),
 ]

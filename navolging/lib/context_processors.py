@@ -26,6 +26,7 @@ def navigation(request) -> dict:
             (reverse("accounts:trainer_list"), _("Trainers"), "trainers"),
             (reverse("audit:list"), _("Audit trail"), "audit"),
             (reverse("notifications:outbox"), _("Outbox"), "outbox"),
+            (reverse("intervision:round_list"), _("Intervision rounds"), "rounds"),
             (
                 reverse("intervision:attendance_overview"),
                 _("Intervision attendance"),

@@ -28,13 +28,25 @@ class NLDSFormMixin:
                 "utrecht-textbox utrecht-textbox--html-input",
             )
             widget.attrs.setdefault("class", css)
-            described = []
-            if field.help_text:
-                described.append(f"id_{self.add_prefix(name)}_help")
-            if self.is_bound and name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                described.append(f"id_{self.add_prefix(name)}_error")
-            if described and not isinstance(
-                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
-                widget.attrs["aria-describedby"] = " ".join(described)
+            self._describe(name, invalid=False)
+
+    def full_clean(self) -> None:
+        # Marked after validation, not in __init__: reading self.errors there would validate
+        # before a form has finished setting up its fields (e.g. a queryset set in __init__).
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                self._describe(name, invalid=True)
+
+    def _describe(self, name: str, *, invalid: bool) -> None:
+        field = self.fields[name]
+        described = []
+        if field.help_text:
+            described.append(f"id_{self.add_prefix(name)}_help")
+        if invalid:
+            described.append(f"id_{self.add_prefix(name)}_error")
+        if described and not isinstance(
+            field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+        ):
+            field.widget.attrs["aria-describedby"] = " ".join(described)
