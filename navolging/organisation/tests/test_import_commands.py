@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from navolging.audit.models import AuditEvent
 from navolging.organisation.models import BaseProgramme, Person, Unit
 
-from .test_import_fixtures import CAST_HEADERS, cast_rows, csv_bytes, new_person_row
+from .test_import_fixtures import CAST_FIELDS, CAST_HEADERS, cast_rows, csv_bytes, new_person_row
 
 
 @pytest.fixture
@@ -60,18 +60,7 @@ def test_import_hr_takes_a_mapping_file(cast, tmp_path, capsys):
             dict(
                 zip(
                     headers,
-                    [
-                        "employee_number",
-                        "first_name",
-                        "prefix",
-                        "last_name",
-                        "email",
-                        "unit_code",
-                        "unit_name",
-                        "parent_code",
-                        "unit_kind",
-                        "manager_number",
-                    ],
+                    CAST_FIELDS,
                     strict=True,
                 )
             )

@@ -153,6 +153,21 @@ def mapping(t: Table) -> dict[str, str]:
     return fields.guess_mapping(t.headers)
 
 
+#: The field of each column of CAST_HEADERS, as the mapping step names them.
+CAST_FIELDS = [
+    "employee_number",
+    "first_name",
+    "prefix",
+    "last_name",
+    "email",
+    "unit_code",
+    "unit_name",
+    "parent_code",
+    "unit_kind",
+    "manager_number",
+]
+
+
 def new_person_row() -> list[str]:
     """One newcomer in Team Balie, in the columns of CAST_HEADERS."""
     return [

@@ -18,6 +18,7 @@ from navolging.organisation.importing import fields
 from navolging.organisation.models import ImportMapping, Person
 
 from .test_import_fixtures import (
+    CAST_FIELDS,
     CAST_HEADERS,
     LEVEL_HEADERS,
     cast_level_rows,
@@ -61,23 +62,7 @@ def test_the_whole_flow_adds_a_new_person(cast, client_as):
     assert '<option value="employee_number" selected>' in body
     assert "een code per eenheid, met de code van de bovenliggende eenheid" in body
 
-    form = {
-        f"col_{i}": value
-        for i, value in enumerate(
-            [
-                "employee_number",
-                "first_name",
-                "prefix",
-                "last_name",
-                "email",
-                "unit_code",
-                "unit_name",
-                "parent_code",
-                "unit_kind",
-                "manager_number",
-            ]
-        )
-    }
+    form = {f"col_{i}": value for i, value in enumerate(CAST_FIELDS)}
     response = client.post(reverse("organisation:import_mapping", args=[token]), form)
     assert response["Location"] == reverse("organisation:import_preview", args=[token])
 
@@ -102,23 +87,7 @@ def test_a_saved_mapping_is_filled_in_for_the_next_file(cast, client_as):
     token = token_of(upload(client, data))
     page = client.get(reverse("organisation:import_mapping", args=[token])).content.decode()
     assert '<option value="employee_number" selected>' not in page  # "Nr" is not known
-    form = {
-        f"col_{i}": value
-        for i, value in enumerate(
-            [
-                "employee_number",
-                "first_name",
-                "prefix",
-                "last_name",
-                "email",
-                "unit_code",
-                "unit_name",
-                "parent_code",
-                "unit_kind",
-                "manager_number",
-            ]
-        )
-    }
+    form = {f"col_{i}": value for i, value in enumerate(CAST_FIELDS)}
     response = client.post(reverse("organisation:import_mapping", args=[token]), form)
     assert response.status_code == 302
     assert ImportMapping.objects.count() == 1
@@ -139,23 +108,7 @@ def test_the_preview_lists_errors_with_row_and_reason_and_has_no_apply_button(ca
     token = token_of(upload(client, csv_bytes(CAST_HEADERS, rows)))
     client.post(
         reverse("organisation:import_mapping", args=[token]),
-        {
-            f"col_{i}": v
-            for i, v in enumerate(
-                [
-                    "employee_number",
-                    "first_name",
-                    "prefix",
-                    "last_name",
-                    "email",
-                    "unit_code",
-                    "unit_name",
-                    "parent_code",
-                    "unit_kind",
-                    "manager_number",
-                ]
-            )
-        },
+        {f"col_{i}": v for i, v in enumerate(CAST_FIELDS)},
     )
     body = client.get(reverse("organisation:import_preview", args=[token])).content.decode()
     assert "Regel 5, kolom “Leidinggevende”: Onbekende leidinggevende 9999" in body
