@@ -4,6 +4,7 @@ overview (programme office). Rounds and their proposal come with the formation e
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -143,8 +144,9 @@ def round_list(request):
 def round_create(request):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        round_ = form.save()
-        rounds.round_propose(round_=round_, by=request.user, request=request)
+        with transaction.atomic():  # a round is never left without its proposal
+            round_ = form.save()
+            rounds.round_propose(round_=round_, by=request.user, request=request)
         messages.success(request, _("Round made. Check the proposed groups below."))
         return redirect("intervision:round_detail", pk=round_.pk)
     return render(request, "intervision/round_form.html", {"form": form, "active_nav": "rounds"})
