@@ -39,6 +39,8 @@ class Round(models.Model):
         _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
     seed = models.PositiveIntegerField(default=2026, editable=False)
+    #: The engine's notes about the whole round ({"code", "params"}): for the review.
+    notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -80,6 +82,8 @@ class Group(models.Model):
     )
     #: Why the engine formed the group this way (split, merged, rules kept): for the review.
     report = models.JSONField(default=dict, blank=True)
+    #: Set when HR changes dissolve a group that already met: its sessions and attendance stay.
+    dissolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("intervision group")
@@ -181,9 +185,33 @@ class IntervisionSettings(models.Model):
         _("also tell the member's own manager about missed sessions"), default=False
     )
 
+    #: School regions ("noord", "midden", "zuid") whose school holidays close intervision.
+    school_regions = models.JSONField(_("school regions"), default=list, blank=True)
+
     def __str__(self) -> str:
         return "intervision settings"
 
     @classmethod
     def load(cls) -> IntervisionSettings:
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class ClosedPeriod(models.Model):
+    """A period the organisation closes for intervision (summer, Christmas...), inclusive."""
+
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to and including"))
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closed_period_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,7 +14,7 @@ from navolging.accounts.models import Role
 from navolging.lib.access import login_required, programme_office_required, roles_required
 from navolging.organisation.models import Person
 
-from . import rounds, selectors, services
+from . import planning, rounds, selectors, services
 from .forms import AttendanceForm, MoveForm, PublishForm, RoundForm
 from .models import AttendanceRecord, IntervisionSettings, Round, RoundStatus, Session
 
@@ -231,7 +231,7 @@ def round_schedule(request, pk: int):
     if Session.objects.filter(group__round=round_).exists():
         messages.error(request, _("This round has a schedule already."))
         return redirect("intervision:round_detail", pk=round_.pk)
-    problems = rounds.round_schedule(round_=round_, by=request.user, request=request)
+    problems = planning.round_schedule(round_=round_, by=request.user, request=request)
     messages.success(request, _("Sessions planned. Members and facilitators get the invites."))
     for problem in problems:
         messages.warning(request, problem)
