@@ -12,6 +12,7 @@ urlpatterns = [
     path("feed/<str:token>.ics", views.feed, name="feed"),
     # The link in mails and calendar events (presentation.item_url): only the opaque UID.
     path("afspraak/<uuid:uid>/", views.item_detail, name="item"),
+    path("afspraak/<uuid:uid>/agenda.ics", views.item_ics, name="item_ics"),
     path("postvak/", views.outbox, name="outbox"),
     path("postvak/opnieuw/", views.outbox_retry, name="outbox_retry"),
 ]

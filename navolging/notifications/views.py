@@ -155,6 +155,21 @@ def item_detail(request, uid):
 
 
 @require_GET
+@login_required
+def item_ics(request, uid):
+    """One item as an .ics file to add to a calendar by hand (METHOD:PUBLISH, same UID as the
+    mailed invite, so later updates still land on it). Attendees only, like the page."""
+    item = _get_item_for_user(request.user, uid)
+    event = _feed_event(item, request.LANGUAGE_CODE)
+    response = HttpResponse(
+        ical.calendar("PUBLISH", [event]), content_type="text/calendar; charset=utf-8"
+    )
+    filename = f"navolging-{timezone.localtime(item.starts_at):%Y-%m-%d}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
 @programme_office_required
 def outbox(request):
     """What waits or failed. Confidential messages only as a count: never to whom or what."""

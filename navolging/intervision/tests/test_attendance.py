@@ -163,9 +163,13 @@ def test_a_member_sees_their_group_sessions_and_own_attendance(cast, group, clie
     assert "MT Burgerzaken" in body and "Tamara Trainer" in body
     assert "Afgemeld" in body  # their own record
     assert "Afwezig" not in body  # not the manager's
-    # The invite of a session is a download away: the item page of the notifications app.
+    # Each session links its page and its invite as an .ics download, which the member may get.
     item = _session(group, 1).item
     assert reverse("notifications:item", args=[item.uid]) in body
+    ics = reverse("notifications:item_ics", args=[item.uid])
+    assert ics in body
+    download = client_as("team_leader").get(ics)
+    assert download.status_code == 200 and f"UID:{item.uid}@navolging" in download.text
 
 
 def test_a_draft_round_is_not_shown_to_members(cast, group, client_as):

@@ -74,6 +74,7 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "notifications:feed": (PUBLIC, {"GET"}),
     # Every role may try; only the item's attendees get anything but 404.
     "notifications:item": (EVERYONE, {"GET"}),
+    "notifications:item_ics": (EVERYONE, {"GET"}),
     "notifications:outbox": (OFFICE, {"GET"}),
     "notifications:outbox_retry": (OFFICE, {"POST"}),
 }
@@ -111,6 +112,7 @@ def _url(name: str, cast) -> str:
         "intervision:round_schedule": {"pk": 999999},
         "notifications:feed": {"token": "no-such-token"},
         "notifications:item": {"uid": uuid.uuid4()},
+        "notifications:item_ics": {"uid": uuid.uuid4()},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -207,6 +207,38 @@ def test_the_item_page_needs_a_login(cast, client):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
+def test_an_attendee_downloads_the_item_as_an_ics_file_with_the_invites_uid(cast, client_as):
+    item = _item(cast.employee.user, cast.team_leader.user, location="Zaal 4")
+
+    response = client_as("employee").get(reverse("notifications:item_ics", args=[item.uid]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"].startswith('attachment; filename="navolging-')
+    body = response.content.decode()
+    assert "METHOD:PUBLISH" in body and f"UID:{item.uid}@navolging" in body
+    assert "Zaal 4" in body and "Intervisie MT Burgerzaken" in body
+    page = client_as("employee").get(reverse("notifications:item", args=[item.uid]))
+    assert reverse("notifications:item_ics", args=[item.uid]) in page.content.decode()
+
+
+def test_a_confidential_items_file_carries_only_the_neutral_title(cast, client_as):
+    item = _item(cast.employee.user, cast.trainer, kind="consult", title=SECRET, confidential=True)
+    response = client_as("employee").get(reverse("notifications:item_ics", args=[item.uid]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert SECRET not in body and cast.trainer.email not in body
+    assert "CLASS:PRIVATE" in body
+
+
+@pytest.mark.parametrize("role", ["team_leader", "office", "trainer", "outsider"])
+def test_nobody_else_downloads_an_items_file(cast, client_as, role):
+    item = _item(cast.employee.user, kind="consult", title=SECRET, confidential=True)
+    response = client_as(role).get(reverse("notifications:item_ics", args=[item.uid]))
+    assert response.status_code == 404
+    assert SECRET not in response.content.decode()
+
+
 # --- The outbox (programme office) ----------------------------------------------------------
 
 
