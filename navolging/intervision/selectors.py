@@ -54,27 +54,31 @@ def members(group: Group) -> list:
     ]
 
 
-def attendance_flags() -> list[dict]:
+def attendance_flags(people: QuerySet[Person] | None = None) -> list[dict]:
     """Members to follow up: two sessions missed in a row (absent, not excused), or attendance
-    below the organisation's threshold over the sessions recorded so far."""
+    below the organisation's threshold over the sessions recorded so far.
+
+    `people` narrows it to some members (a manager's own people). Reads plain values, then only
+    the flagged people and groups: the overview stays light with many records.
+    """
     threshold = IntervisionSettings.load().attendance_threshold
-    by_member: dict[tuple[int, int], list[AttendanceRecord]] = {}
-    for record in AttendanceRecord.objects.select_related("person", "session__group").order_by(
+    records = AttendanceRecord.objects.all()
+    if people is not None:
+        records = records.filter(person__in=people)
+    by_member: dict[tuple[int, int], list[str]] = {}
+    for group_id, person_id, presence in records.order_by(
         "session__group_id", "person_id", "session__number"
-    ):
-        by_member.setdefault((record.session.group_id, record.person_id), []).append(record)
-    flags = []
-    for records in by_member.values():
-        presences = [r.presence for r in records]
+    ).values_list("session__group_id", "person_id", "presence"):
+        by_member.setdefault((group_id, person_id), []).append(presence)
+    found = []
+    for (group_id, person_id), presences in by_member.items():
         in_a_row = any(a == b == "absent" for a, b in zip(presences, presences[1:], strict=False))
         share = round(100 * presences.count("present") / len(presences))
         if in_a_row or share < threshold:
-            flags.append(
-                {
-                    "person": records[0].person,
-                    "group": records[0].session.group,
-                    "two_in_a_row": in_a_row,
-                    "share": share,
-                }
-            )
-    return flags
+            found.append((group_id, person_id, in_a_row, share))
+    persons = Person.objects.in_bulk({f[1] for f in found})
+    groups = Group.objects.in_bulk({f[0] for f in found})
+    return [
+        {"person": persons[p], "group": groups[g], "two_in_a_row": row, "share": share}
+        for g, p, row, share in found
+    ]

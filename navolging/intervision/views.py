@@ -56,8 +56,7 @@ def _flags_for_manager(person) -> list[dict]:
     turned that on."""
     if person is None or not IntervisionSettings.load().tell_manager:
         return []
-    mine = set(Person.objects.managed_by(person).values_list("pk", flat=True))
-    return [flag for flag in selectors.attendance_flags() if flag["person"].pk in mine]
+    return selectors.attendance_flags(people=Person.objects.managed_by(person))
 
 
 @require_GET
