@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable
 from email.mime.text import MIMEText
 from smtplib import SMTPException
@@ -122,9 +123,32 @@ def _outbox_write(
         ics_method=method,
         confidential=confidential,
     )
-    pk = message.pk
-    transaction.on_commit(lambda: outbox_deliver(messages=OutboxMessage.objects.filter(pk=pk)))
+    _deliver_after_commit(message.pk)
     return message
+
+
+#: At most this many messages of one action go out at once, after its commit; the rest wait
+#: for `send_mail_queue` (every few minutes), so planning a round does not hold the page.
+SEND_AT_ONCE = 100
+
+
+_written = threading.local()
+
+
+def _deliver_after_commit(pk: int) -> None:
+    """Send the message once its transaction commits; the messages of one transaction go out
+    together, in one mail connection, from the first of their on-commit callbacks."""
+    pending = getattr(_written, "pks", None)
+    if pending is None:
+        pending = _written.pks = []
+    pending.append(pk)
+    transaction.on_commit(_deliver_written)
+
+
+def _deliver_written() -> None:
+    pks, _written.pks = getattr(_written, "pks", None) or [], []
+    if pks:  # a rolled-back message's pk finds nothing: it was never stored
+        outbox_deliver(messages=OutboxMessage.objects.filter(pk__in=pks[:SEND_AT_ONCE]))
 
 
 def _item_context(item: PlannedItem, language: str) -> dict[str, Any]:

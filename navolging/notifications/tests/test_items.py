@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from navolging.audit.models import AuditEvent
 from navolging.notifications import services
@@ -110,7 +111,8 @@ def test_people_taken_off_get_a_cancel_and_newcomers_an_invite(
     cast, mailoutbox, django_capture_on_commit_callbacks
 ):
     employee, leader, trainer = cast.employee.user, cast.team_leader.user, cast.trainer
-    item = plan(cast, attendees=[employee, leader])
+    with django_capture_on_commit_callbacks(execute=True):  # planned and sent earlier
+        item = plan(cast, attendees=[employee, leader])
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.item_attendees_set(item=item, attendees=[employee, trainer], by=cast.office)
@@ -208,3 +210,34 @@ def test_the_trail_records_plan_move_cancel_and_attendees(cast):
 def test_an_item_must_end_after_it_starts(cast):
     with pytest.raises(ValueError):
         plan(cast, starts_at=at(10, 14), ends_at=at(10, 14))
+
+
+def test_one_action_sends_its_mail_in_one_batch_and_leaves_a_large_rest_to_the_queue(
+    cast, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(services, "SEND_AT_ONCE", 3)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for hour in (9, 11, 13):  # 3 items x 2 attendees: 6 messages in one transaction
+            plan(cast, starts_at=at(10, hour), ends_at=at(10, hour + 1))
+
+    assert len(callbacks) == 6  # one per message, but the first sends them all, in one go
+    assert len(mailoutbox) == 3  # of six: no more than SEND_AT_ONCE while the user waits
+    assert OutboxMessage.objects.filter(status="queued").count() == 3
+    assert services.outbox_deliver(messages=services.outbox_due()) == 3  # the queue run
+    assert len(mailoutbox) == 6
+
+
+def test_mail_of_an_action_that_is_rolled_back_is_never_sent(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                plan(cast)
+                raise RuntimeError("something after the invites failed")
+        except RuntimeError:
+            pass
+        plan(cast, attendees=[cast.manager.user])
+
+    assert [m.to[0] for m in mailoutbox] == [cast.manager.user.email]
+    assert OutboxMessage.objects.count() == 1
