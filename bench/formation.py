@@ -20,6 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from navolging.intervision.formation import (  # noqa: E402
     DEPARTMENT_HEAD,
     DIRECTOR,
+    NOTE_MERGED,
+    NOTE_SPLIT,
     TEAM_LEADER,
     Person,
     Rules,
@@ -96,8 +98,8 @@ def bench_size(size: int, seed: int, time_limit: float) -> dict:
     now = [p for p in people if p.id not in leavers] + joiners
     amended, t4 = timed(lambda: amend(now, first.groups, rules))
     untouched = sum(set(a) == set(b) for a, b in zip(first.groups, amended.groups, strict=False))
-    split = sum(any("split evenly" in n for n in r.notes) for r in structured.reports)
-    merged = sum(any("Merged with" in n for n in r.notes) for r in structured.reports)
+    split = sum(any(n.code == NOTE_SPLIT for n in r.notes) for r in structured.reports)
+    merged = sum(any(n.code == NOTE_MERGED for n in r.notes) for r in structured.reports)
     return {
         "size": size,
         "managers": len(people),

@@ -16,7 +16,11 @@ Objectives (mixed mode), both pairwise scores like MDGP's:
   possible; measured as the weighted number of pairs in a group that differ on the attribute;
 - new encounters: a penalty per pair that already shared a group in an earlier round.
 
-Reports use stable rule codes (`RULE_*`) and plain English details; the app translates codes.
+Reports say everything as stable codes with plain parameters: `RuleCheck(rule, holds, params)`
+with a `RULE_*` code, and `Note(code, params)` with a `NOTE_*` code. Parameters are JSON-safe
+(ints, strings, lists of ids, lists of id pairs), so the app stores them and shows its own
+translated text with people's names; `RuleCheck.detail` and `str(note)` give plain English
+with ids, for benchmarks, tests and logs. Every English sentence is written once, below.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ import math
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 TEAM_LEADER = "team_leader"
 DEPARTMENT_HEAD = "department_head"
@@ -39,6 +44,34 @@ RULE_MUST_LINK = "must_link"
 RULE_KEEP_TOGETHER = "keep_together"
 RULE_REPEAT = "repeat"
 RULE_SPREAD = "spread"
+
+# Notes: why a group or round looks the way it does. Parameters per code in `_NOTE_TEXTS`.
+NOTE_TWICE = "twice"  # person, times
+NOTE_NOT_PLACED = "not_placed"  # people
+NOTE_UNKNOWN = "unknown"  # people: in a group but not taking part
+NOTE_UNIT_TOO_LARGE = "unit_too_large"  # people, max
+NOTE_CONTRADICTION = "contradiction"  # pairs: must be together and apart
+NOTE_TOO_FEW = "too_few"  # count, min
+NOTE_SIZES_IMPOSSIBLE = "sizes_impossible"  # count, min, max
+NOTE_OUTSIDE_DEPARTMENT = "outside_department"  # person
+NOTE_MANAGEMENT_TEAM = "management_team"  # kind, unit
+NOTE_MERGED = "merged"  # kind, unit, size, min, into_kind, into_unit, into_size
+NOTE_NO_MERGE = "no_merge"  # size, min
+NOTE_SPLIT = "split"  # kind, unit, size, max, parts, smallest, largest
+NOTE_LEFT = "left"  # person
+NOTE_MOVED_OUT = "moved_out"  # person
+NOTE_NEW_GROUP = "new_group"  # (none)
+NOTE_JOINED = "joined"  # people
+NOTE_GROUP_DISSOLVED = "group_dissolved"  # number, notes: [{"code", "params"}] of that group
+NOTE_MOVED_TO_SMALL = "moved_to_small"  # person
+NOTE_TOPPED_UP = "topped_up"  # person, min
+NOTE_JOINED_FROM_DISSOLVED = "joined_from_dissolved"  # person, min
+NOTE_DISSOLVED = "dissolved"  # min
+NOTE_CANNOT_FIX = "cannot_fix"  # min
+
+# Structured groups are named by kind ("department", "directorate") and unit code ("" none).
+DEPARTMENT = "department"
+DIRECTORATE = "directorate"
 
 HARD = 1_000_000.0  # cost of one broken hard rule inside the search: outweighs any objective
 
@@ -81,16 +114,44 @@ class Rules:
 
 @dataclass(frozen=True)
 class RuleCheck:
+    """One rule in one group. `params` per rule:
+
+    size: size, min, max; cannot_link, own_manager, repeat: pairs (the pairs in breach);
+    must_link, keep_together: kept, apart (lists of the links concerned);
+    spread: attributes, a list of [name, different values, most from one value].
+    """
+
     rule: str  # one of the RULE_* codes
     holds: bool
-    detail: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        """Plain English with ids."""
+        return _check_english(self.rule, self.holds, self.params)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Why a group or round looks the way it does: a `NOTE_*` code and its parameters."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """Plain English with ids."""
+        text = _NOTE_TEXTS.get(self.code)
+        return text(self.params) if text else f"{self.code}: {dict(self.params)}"
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "params": dict(self.params)}
 
 
 @dataclass
 class GroupReport:
     members: list[str]
     checks: list[RuleCheck] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # why the group looks the way it does
+    notes: list[Note] = field(default_factory=list)  # why the group looks the way it does
 
     @property
     def ok(self) -> bool:
@@ -101,7 +162,7 @@ class GroupReport:
 class Proposal:
     groups: list[list[str]]
     reports: list[GroupReport]
-    notes: list[str]  # about the whole round: impossibilities, leavers, newcomers, ...
+    notes: list[Note]  # about the whole round: impossibilities, leavers, newcomers, ...
     spread: float  # weighted number of same-group pairs that differ on a spread attribute
     spread_bound: float  # upper bound on `spread` for these group sizes
     repeats: int  # pairs that already met in an earlier round
@@ -115,6 +176,121 @@ class Proposal:
     @property
     def ok(self) -> bool:
         return self.hard_violations == 0
+
+
+# --- plain English with ids: one place per sentence ---------------------------------------
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return ", ".join(ids)
+
+
+def _pair_list(pairs: Iterable[Sequence[str]]) -> str:
+    return "; ".join(f"{a} and {b}" for a, b in pairs)
+
+
+def _links(links: Iterable[Sequence[str]]) -> str:
+    return "; ".join(", ".join(link) for link in links)
+
+
+def _label(kind: str, unit: str) -> str:
+    return f"{kind} {unit}" if unit else f"{kind} (none)"
+
+
+def _check_english(rule: str, holds: bool, p: Mapping[str, Any]) -> str:
+    if rule == RULE_SIZE:
+        return f"{p['size']} members; allowed {p['min']} to {p['max']}."
+    if rule in (RULE_CANNOT_LINK, RULE_OWN_MANAGER):
+        if holds:
+            return "No one sits with someone they may not sit with."
+        label = "cannot be together" if rule == RULE_CANNOT_LINK else "manager and report"
+        together = "; ".join(f"{a} and {b} ({label})" for a, b in p["pairs"])
+        return f"Together although they may not be: {together}."
+    if rule in (RULE_MUST_LINK, RULE_KEEP_TOGETHER):
+        if p["apart"]:
+            return f"Split up: {_links(p['apart'])}."
+        return f"Kept together: {_links(p['kept'])}."
+    if rule == RULE_REPEAT:
+        return (
+            f"Met before: {_pair_list(p['pairs'])}." if p["pairs"] else "Everyone meets new people."
+        )
+    if rule == RULE_SPREAD:
+        return (
+            "; ".join(
+                f"{name}: {different} different, at most {most} from one"
+                for name, different, most in p["attributes"]
+            )
+            + "."
+        )
+    return f"{rule}: {dict(p)}"
+
+
+def _split_sizes(p: Mapping[str, Any]) -> str:
+    small, large = p["smallest"], p["largest"]
+    return f"{small}" if small == large else f"{small} to {large}"
+
+
+_NOTE_TEXTS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    NOTE_TWICE: lambda p: f"{p['person']} is in {p['times']} groups.",
+    NOTE_NOT_PLACED: lambda p: f"Not in any group: {_ids(p['people'])}.",
+    NOTE_UNKNOWN: lambda p: f"Unknown people in the groups: {_ids(p['people'])}.",
+    NOTE_UNIT_TOO_LARGE: lambda p: (
+        f"Must stay together but exceed the maximum group size of {p['max']}: {_ids(p['people'])}."
+    ),
+    NOTE_CONTRADICTION: lambda p: (
+        f"Rules contradict each other (must be together and apart): {_pair_list(p['pairs'])}."
+    ),
+    NOTE_TOO_FEW: lambda p: (
+        f"Only {p['count']} people: one group, below the minimum of {p['min']}."
+    ),
+    NOTE_SIZES_IMPOSSIBLE: lambda p: (
+        f"{p['count']} people cannot be split into groups of {p['min']} to {p['max']}; "
+        "some groups are larger."
+    ),
+    NOTE_OUTSIDE_DEPARTMENT: lambda p: (
+        f"{p['person']} leads a team outside any department: placed with the directorate."
+    ),
+    NOTE_MANAGEMENT_TEAM: lambda p: f"The management team of {_label(p['kind'], p['unit'])}.",
+    NOTE_MERGED: lambda p: (
+        f"Merged with {_label(p['kind'], p['unit'])}: that group alone had {p['size']} members, "
+        f"below the minimum of {p['min']}; {_label(p['into_kind'], p['into_unit'])} "
+        f"({p['into_size']} members) is the smallest related group (same directorate)."
+    ),
+    NOTE_NO_MERGE: lambda p: (
+        f"Below the minimum of {p['min']} ({p['size']} members), and no other group in the "
+        "same directorate to merge with."
+    ),
+    NOTE_SPLIT: lambda p: (
+        f"{_label(p['kind'], p['unit'])} has {p['size']} members, above the maximum of "
+        f"{p['max']}: split evenly into {p['parts']} groups of {_split_sizes(p)}."
+    ),
+    NOTE_LEFT: lambda p: f"{p['person']} left.",
+    NOTE_MOVED_OUT: lambda p: (
+        f"{p['person']} moved out: after a change they may no longer sit in this group."
+    ),
+    NOTE_NEW_GROUP: lambda p: "A new group: no existing group had room.",
+    NOTE_JOINED: lambda p: f"{_ids(p['people'])} joined.",
+    NOTE_GROUP_DISSOLVED: lambda p: " ".join(
+        [f"Group {p['number']} was dissolved:"]
+        + [str(Note(note["code"], note["params"])) for note in p["notes"]]
+    ),
+    NOTE_MOVED_TO_SMALL: lambda p: (
+        f"{p['person']} moved to another group that fell below the minimum."
+    ),
+    NOTE_TOPPED_UP: lambda p: (
+        f"{p['person']} joined: this group fell below the minimum of {p['min']}; topping it up "
+        "moved fewer people than dissolving it."
+    ),
+    NOTE_JOINED_FROM_DISSOLVED: lambda p: (
+        f"{p['person']} joined from a group that fell below the minimum of {p['min']} and was "
+        "dissolved (fewer moves than topping it up)."
+    ),
+    NOTE_DISSOLVED: lambda p: f"Dissolved: below the minimum of {p['min']}.",
+    NOTE_CANNOT_FIX: lambda p: (
+        f"Below the minimum of {p['min']}, and the other groups can neither spare members nor "
+        "take these in."
+    ),
+}
 
 
 # --- the rules, compiled to lookups -------------------------------------------------------
@@ -196,7 +372,8 @@ class _State:
     def __init__(self, index: _Index, groups: list[list[str]]) -> None:
         self.index = index
         self.members: list[set[str]] = [set(g) for g in groups]
-        self.where = {pid: g for g, members in enumerate(self.members) for pid in members}
+        # sorted: set order of strings changes per process, and results must not
+        self.where = {pid: g for g, members in enumerate(groups) for pid in sorted(set(members))}
         self.counts: list[list[Counter]] = [[Counter() for _ in index.attrs] for _ in self.members]
         for g, members in enumerate(self.members):
             for pid in members:
@@ -295,8 +472,8 @@ def _spread_of(index: _Index, groups: Sequence[Sequence[str]]) -> float:
 def _report(
     index: _Index,
     groups: list[list[str]],
-    notes: Sequence[str] = (),
-    group_notes: Mapping[int, list[str]] | None = None,
+    notes: Sequence[Note] = (),
+    group_notes: Mapping[int, list[Note]] | None = None,
 ) -> Proposal:
     rules = index.rules
     where: dict[str, int] = {}
@@ -304,13 +481,13 @@ def _report(
     round_notes = list(notes)
     for pid, times in seen.items():
         if times > 1:
-            round_notes.append(f"{pid} is in {times} groups.")
+            round_notes.append(Note(NOTE_TWICE, {"person": pid, "times": times}))
     missing = [pid for pid in index.ids if pid not in seen]
     if missing:
-        round_notes.append("Not in any group: " + ", ".join(missing) + ".")
+        round_notes.append(Note(NOTE_NOT_PLACED, {"people": missing}))
     unknown = [pid for pid in seen if pid not in index.people]
     if unknown:
-        round_notes.append("Unknown people in the groups: " + ", ".join(unknown) + ".")
+        round_notes.append(Note(NOTE_UNKNOWN, {"people": unknown}))
     for g, group in enumerate(groups):
         for pid in group:
             where.setdefault(pid, g)
@@ -322,11 +499,7 @@ def _report(
         size = len(group)
         fits = rules.min_size <= size <= rules.max_size
         checks.append(
-            RuleCheck(
-                RULE_SIZE,
-                fits,
-                f"{size} members; allowed {rules.min_size} to {rules.max_size}.",
-            )
+            RuleCheck(RULE_SIZE, fits, {"size": size, "min": rules.min_size, "max": rules.max_size})
         )
         violations += not fits
         members = set(group)
@@ -338,18 +511,7 @@ def _report(
             applies = rules.cannot_link if kind == RULE_CANNOT_LINK else index.separates_managers
             if not applies and not pairs:
                 continue
-            label = "cannot be together" if kind == RULE_CANNOT_LINK else "manager and report"
-            checks.append(
-                RuleCheck(
-                    kind,
-                    not pairs,
-                    "Together although they may not be: "
-                    + "; ".join(f"{a} and {b} ({label})" for a, b in pairs)
-                    + "."
-                    if pairs
-                    else "No one sits with someone they may not sit with.",
-                )
-            )
+            checks.append(RuleCheck(kind, not pairs, {"pairs": [[a, b] for a, b in pairs]}))
             violations += len(pairs)
         for code, links in (
             (RULE_MUST_LINK, rules.must_link),
@@ -358,16 +520,9 @@ def _report(
             relevant = [link for link in links if any(pid in members for pid in link)]
             if not relevant:
                 continue
-            apart = [link for link in relevant if not all(pid in members for pid in link)]
-            checks.append(
-                RuleCheck(
-                    code,
-                    not apart,
-                    "Kept together: " + "; ".join(", ".join(link) for link in relevant) + "."
-                    if not apart
-                    else "Split up: " + "; ".join(", ".join(link) for link in apart) + ".",
-                )
-            )
+            apart = [list(link) for link in relevant if not all(pid in members for pid in link)]
+            kept = [list(link) for link in relevant if all(pid in members for pid in link)]
+            checks.append(RuleCheck(code, not apart, {"kept": kept, "apart": apart}))
             violations += len(apart)
         again = sorted(
             {
@@ -379,15 +534,7 @@ def _report(
         )
         repeats += len(again)
         if rules.earlier_rounds:
-            checks.append(
-                RuleCheck(
-                    RULE_REPEAT,
-                    not again,
-                    "Met before: " + "; ".join(f"{a} and {b}" for a, b in again) + "."
-                    if again
-                    else "Everyone meets new people.",
-                )
-            )
+            checks.append(RuleCheck(RULE_REPEAT, not again, {"pairs": [[a, b] for a, b in again]}))
         if index.attrs:
             parts = []
             for a, (name, _) in enumerate(index.attrs):
@@ -395,11 +542,8 @@ def _report(
                     index.values.get(pid, (None,) * len(index.attrs))[a] for pid in group
                 )
                 top = max((c for v, c in counts.items() if v is not None), default=0)
-                parts.append(
-                    f"{name}: {len([v for v in counts if v is not None])} different, "
-                    f"at most {top} from one"
-                )
-            checks.append(RuleCheck(RULE_SPREAD, True, "; ".join(parts) + "."))
+                parts.append([name, len([v for v in counts if v is not None]), top])
+            checks.append(RuleCheck(RULE_SPREAD, True, {"attributes": parts}))
         extra = list((group_notes or {}).get(g, []))
         reports.append(GroupReport(list(group), checks, extra))
     sizes = [len(g) for g in groups]
@@ -425,18 +569,20 @@ def score(
 # --- mixed mode -----------------------------------------------------------------------------
 
 
-def _group_count(n: int, rules: Rules) -> tuple[int, list[str]]:
+def _group_count(n: int, rules: Rules) -> tuple[int, list[Note]]:
     if n == 0:
         return 0, []
     if n < rules.min_size:
-        return 1, [f"Only {n} people: one group, below the minimum of {rules.min_size}."]
+        return 1, [Note(NOTE_TOO_FEW, {"count": n, "min": rules.min_size})]
     m = math.ceil(n / rules.max_size)
     if n < m * rules.min_size:  # narrow bounds: fewer, fuller groups
         m = n // rules.min_size
         if m * rules.max_size < n:
             return m, [
-                f"{n} people cannot be split into groups of {rules.min_size} to "
-                f"{rules.max_size}; some groups are larger."
+                Note(
+                    NOTE_SIZES_IMPOSSIBLE,
+                    {"count": n, "min": rules.min_size, "max": rules.max_size},
+                )
             ]
     return m, []
 
@@ -580,19 +726,13 @@ def form_mixed(
     began = time.perf_counter()
     index = _Index(people, rules, mixed=True)
     rng = random.Random(seed)
-    notes: list[str] = []
+    notes: list[Note] = []
     for unit in index.units:
         if len(unit) > rules.max_size:
-            notes.append(
-                "Must stay together but exceed the maximum group size: " + ", ".join(unit) + "."
-            )
-        inside = [(a, b) for a in unit for b in index.cannot.get(a, ()) if b in unit and a < b]
+            notes.append(Note(NOTE_UNIT_TOO_LARGE, {"people": list(unit), "max": rules.max_size}))
+        inside = [[a, b] for a in unit for b in index.cannot.get(a, ()) if b in unit and a < b]
         if inside:
-            notes.append(
-                "Rules contradict each other (must be together and apart): "
-                + "; ".join(f"{a} and {b}" for a, b in inside)
-                + "."
-            )
+            notes.append(Note(NOTE_CONTRADICTION, {"pairs": inside}))
     n = len(index.ids)
     m, why = _group_count(n, rules)
     notes += why
@@ -658,29 +798,34 @@ def form_structured(
     groups: dict[tuple, list[str]] = {}
     labels: dict[tuple, str] = {}
     directorate_of: dict[tuple, str | None] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
     for p in people:
         keys = []
         if p.role == TEAM_LEADER and p.department:
-            keys.append(("department", p.department))
+            keys.append((DEPARTMENT, p.department))
         elif p.role == TEAM_LEADER:
-            notes.append(
-                f"{p.id} leads a team outside any department: placed with the directorate."
-            )
-            keys.append(("directorate", p.directorate))
+            notes.append(Note(NOTE_OUTSIDE_DEPARTMENT, {"person": p.id}))
+            keys.append((DIRECTORATE, p.directorate))
         else:
-            keys.append(("directorate", p.directorate))
+            keys.append((DIRECTORATE, p.directorate))
             if p.role == DEPARTMENT_HEAD and head_in_department and p.department:
-                keys.append(("department", p.department))
+                keys.append((DEPARTMENT, p.department))
         for key in keys:
             groups.setdefault(key, []).append(p.id)
-            labels[key] = f"{key[0]} {key[1]}" if key[1] else f"{key[0]} (none)"
-            if key[0] == "directorate" or key not in directorate_of:
-                directorate_of[key] = p.directorate if key[0] == "directorate" else None
-            if key[0] == "department" and directorate_of.get(key) is None:
+            labels[key] = _label(key[0], key[1] or "")
+            if key[0] == DIRECTORATE or key not in directorate_of:
+                directorate_of[key] = p.directorate if key[0] == DIRECTORATE else None
+            if key[0] == DEPARTMENT and directorate_of.get(key) is None:
                 directorate_of[key] = p.directorate
+    # (members, notes, directorate, label, {"kind", "unit"} for the notes)
     pending = [
-        (list(v), [f"The management team of {labels[k]}."], directorate_of[k], labels[k])
+        (
+            list(v),
+            [Note(NOTE_MANAGEMENT_TEAM, {"kind": k[0], "unit": k[1] or ""})],
+            directorate_of[k],
+            labels[k],
+            {"kind": k[0], "unit": k[1] or ""},
+        )
         for k, v in groups.items()
     ]
     # merge small groups with the nearest related group: same directorate, smallest first
@@ -688,40 +833,52 @@ def form_structured(
     changed = True
     while changed:
         changed = False
-        for k, (members, why, directorate, label) in enumerate(pending):
+        for k, (members, why, directorate, _, name) in enumerate(pending):
             if len(members) >= rules.min_size:
                 continue
             related = [j for j, other in enumerate(pending) if j != k and other[2] == directorate]
             if not related:
-                why.append(
-                    f"Below the minimum of {rules.min_size} ({len(members)} members), and no other "
-                    "group in the same directorate to merge with."
-                )
+                why.append(Note(NOTE_NO_MERGE, {"size": len(members), "min": rules.min_size}))
                 continue
             j = min(related, key=lambda j: (len(pending[j][0]), pending[j][3]))
             other = pending[j]
+            into_size = len(other[0])
             other[0].extend(m for m in members if m not in other[0])
             other[1].append(
-                f"Merged with {label}: that group alone had {len(members)} members, below the "
-                f"minimum of {rules.min_size}; {other[3]} is the smallest related group "
-                "(same directorate)."
+                Note(
+                    NOTE_MERGED,
+                    {
+                        **name,
+                        "size": len(members),
+                        "min": rules.min_size,
+                        "into_kind": other[4]["kind"],
+                        "into_unit": other[4]["unit"],
+                        "into_size": into_size,
+                    },
+                )
             )
             del pending[k]
             changed = True
             break
     final: list[list[str]] = []
-    group_notes: dict[int, list[str]] = {}
-    for members, why, _, label in pending:
+    group_notes: dict[int, list[Note]] = {}
+    for members, why, _, _, name in pending:
         if len(members) > rules.max_size:
             parts = math.ceil(len(members) / rules.max_size)
             pieces = _split_evenly(members, parts)
-            small, large = len(pieces[-1]), len(pieces[0])
-            sizes = f"{small}" if small == large else f"{small} to {large}"
+            split = Note(
+                NOTE_SPLIT,
+                {
+                    **name,
+                    "size": len(members),
+                    "max": rules.max_size,
+                    "parts": parts,
+                    "smallest": len(pieces[-1]),
+                    "largest": len(pieces[0]),
+                },
+            )
             for piece in pieces:
-                group_notes[len(final)] = why + [
-                    f"{label} has {len(members)} members, above the maximum of {rules.max_size}: "
-                    f"split evenly into {parts} groups of {sizes}."
-                ]
+                group_notes[len(final)] = why + [split]
                 final.append(piece)
         else:
             group_notes[len(final)] = why
@@ -749,14 +906,14 @@ def amend(
     whichever moves fewer people.
     """
     index = _Index(people, rules, mixed)
-    notes: list[str] = []
-    group_notes: dict[int, list[str]] = defaultdict(list)
+    notes: list[Note] = []
+    group_notes: dict[int, list[Note]] = defaultdict(list)
     kept: list[list[str]] = []
     for g, group in enumerate(groups):
         stay = [pid for pid in group if pid in index.people]
         for pid in group:
             if pid not in index.people:
-                group_notes[g].append(f"{pid} left.")
+                group_notes[g].append(Note(NOTE_LEFT, {"person": pid}))
         kept.append(stay)
     state = _State(index, kept)
     # movers: people whose place now breaks a hard rule
@@ -767,9 +924,7 @@ def amend(
             for member in unit:
                 if state.where.get(member) == g:
                     state.remove(member)
-            group_notes[g].append(
-                f"{pid} moved out: after a change they may no longer sit in this group."
-            )
+            group_notes[g].append(Note(NOTE_MOVED_OUT, {"person": pid}))
     # keep units whole: a unit split over groups is gathered where most of it sits
     for unit in index.units:
         places = Counter(state.where[pid] for pid in unit if pid in state.where)
@@ -803,10 +958,10 @@ def amend(
                 state.counts.append([Counter() for _ in index.attrs])
                 m += 1
                 choice = m - 1
-                group_notes[choice].append("A new group: no existing group had room.")
+                group_notes[choice].append(Note(NOTE_NEW_GROUP))
         for pid in unit:
             state.add(choice, pid)
-        group_notes[choice].append(", ".join(unit) + " joined.")
+        group_notes[choice].append(Note(NOTE_JOINED, {"people": list(unit)}))
     _fix_small(state, index, rules, group_notes)
     live = [g for g in range(len(state.members)) if state.members[g]]
     every = state.groups()
@@ -814,12 +969,17 @@ def amend(
     renumbered = {new: group_notes.get(old, []) for new, old in enumerate(live)}
     for old in range(len(state.members)):
         if old not in live and group_notes.get(old):
-            notes.append(f"Group {old + 1} was dissolved: " + " ".join(group_notes[old]))
+            notes.append(
+                Note(
+                    NOTE_GROUP_DISSOLVED,
+                    {"number": old + 1, "notes": [note.as_json() for note in group_notes[old]]},
+                )
+            )
     return _report(index, result_groups, notes, renumbered)
 
 
 def _fix_small(
-    state: _State, index: _Index, rules: Rules, group_notes: dict[int, list[str]]
+    state: _State, index: _Index, rules: Rules, group_notes: dict[int, list[Note]]
 ) -> None:
     lo, hi = rules.min_size, rules.max_size
     while True:
@@ -851,11 +1011,8 @@ def _fix_small(
                 _, pid, h = best
                 state.remove(pid)
                 state.add(g, pid)
-                group_notes[h].append(f"{pid} moved to another group that fell below the minimum.")
-                group_notes[g].append(
-                    f"{pid} joined: this group fell below the minimum of {lo}; topping it up "
-                    "moved fewer people than dissolving it."
-                )
+                group_notes[h].append(Note(NOTE_MOVED_TO_SMALL, {"person": pid}))
+                group_notes[g].append(Note(NOTE_TOPPED_UP, {"person": pid, "min": lo}))
             if len(state.members[g]) < lo:
                 return  # cannot fix further; the report shows the size breach
         elif room >= size:
@@ -865,14 +1022,8 @@ def _fix_small(
                 h = min(options, key=lambda h: (state.cost_in(unit, h), len(state.members[h]), h))
                 state.remove(pid)
                 state.add(h, pid)
-                group_notes[h].append(
-                    f"{pid} joined from a group that fell below the minimum of {lo} and was "
-                    "dissolved (fewer moves than topping it up)."
-                )
-            group_notes[g].append(f"Dissolved: below the minimum of {lo}.")
+                group_notes[h].append(Note(NOTE_JOINED_FROM_DISSOLVED, {"person": pid, "min": lo}))
+            group_notes[g].append(Note(NOTE_DISSOLVED, {"min": lo}))
         else:
-            group_notes[g].append(
-                f"Below the minimum of {lo}, and the other groups can neither spare members nor "
-                "take these in."
-            )
+            group_notes[g].append(Note(NOTE_CANNOT_FIX, {"min": lo}))
             return

@@ -30,15 +30,20 @@ RANK = {formation.DIRECTOR: 0, formation.DEPARTMENT_HEAD: 1, formation.TEAM_LEAD
 def participants() -> tuple[list[formation.Person], dict[str, Person]]:
     """Every active person who heads an active unit, as the engine's plain data.
 
-    One query for the units and one for the heads: the chain above each unit is read from a
-    dict, not from the database.
+    Two queries whatever the size: every unit (with its head's employee number) and the
+    heads. The chain above each unit and each head's own manager are read from dicts.
     """
-    units = {
+    every_unit = {
         u["pk"]: u
-        for u in Unit.objects.filter(active=True).values(
-            "pk", "parent_id", "kind", "code", "head_id"
+        for u in Unit.objects.values(
+            "pk", "parent_id", "kind", "code", "head_id", "active", "head__employee_number"
         )
     }
+    units = {pk: u for pk, u in every_unit.items() if u["active"]}
+    led_by: dict[int, list[dict]] = {}
+    for u in units.values():
+        if u["head_id"] is not None and u["kind"] in ROLE_OF_KIND:
+            led_by.setdefault(u["head_id"], []).append(u)
 
     def above(pk: int | None, kind: str) -> str | None:
         seen = set()
@@ -49,26 +54,35 @@ def participants() -> tuple[list[formation.Person], dict[str, Person]]:
             pk = units[pk]["parent_id"]
         return None
 
+    def manager_of(person: Person) -> str | None:
+        # Person.manager(), read from the dict: the head of one's own unit, or of the first
+        # unit above it headed by someone else (inactive units and heads included, as there).
+        pk, seen = person.unit_id, set()
+        while pk is not None and pk in every_unit and pk not in seen:
+            seen.add(pk)
+            unit = every_unit[pk]
+            if unit["head_id"] and unit["head_id"] != person.pk:
+                return unit["head__employee_number"]
+            pk = unit["parent_id"]
+        return None
+
     heads = {
         p.pk: p
-        for p in Person.objects.filter(
-            active=True, pk__in={u["head_id"] for u in units.values()}
-        ).select_related("unit__head", "unit__parent__head")
+        for p in Person.objects.filter(active=True, pk__in={u["head_id"] for u in units.values()})
     }
     people: list[formation.Person] = []
     for pk, person in heads.items():
-        led = [u for u in units.values() if u["head_id"] == pk and u["kind"] in ROLE_OF_KIND]
+        led = led_by.get(pk)
         if not led:
             continue
         top = min(led, key=lambda u: RANK[ROLE_OF_KIND[u["kind"]]])
-        boss = person.manager()
         people.append(
             formation.Person(
                 id=person.employee_number,
                 department=above(top["pk"], UnitKind.DEPARTMENT),
                 directorate=above(top["pk"], UnitKind.DIRECTORATE),
                 role=ROLE_OF_KIND[top["kind"]],
-                manager=boss.employee_number if boss else None,
+                manager=manager_of(person),
             )
         )
     people.sort(key=lambda p: p.id)
@@ -104,6 +118,8 @@ def round_propose(*, round_: Round, by, request=None) -> formation.Proposal:
         )
     with transaction.atomic():
         round_.groups.all().delete()
+        round_.notes = [note.as_json() for note in proposal.notes]
+        round_.save(update_fields=["notes"])
         names = _group_names(proposal.groups, people)
         for number, (members, report) in enumerate(
             zip(proposal.groups, proposal.reports, strict=True), start=1
@@ -139,10 +155,13 @@ def _group_names(groups: list[list[str]], people: list[formation.Person]) -> lis
 
 
 def _report_json(report: formation.GroupReport) -> dict:
+    """Codes and parameters, not text: the page shows them translated, with names."""
     return {
         "ok": report.ok,
-        "checks": [{"rule": c.rule, "holds": c.holds, "detail": c.detail} for c in report.checks],
-        "notes": list(report.notes),
+        "checks": [
+            {"rule": c.rule, "holds": c.holds, "params": dict(c.params)} for c in report.checks
+        ],
+        "notes": [note.as_json() for note in report.notes],
     }
 
 
@@ -248,18 +267,23 @@ def round_publish(*, round_: Round, by, accept_broken: bool, request=None) -> No
             people = [p.user for p in members if p.user_id] + (
                 [group.facilitator] if group.facilitator else []
             )
-            for user in people:
-                notify(
-                    user=user,
-                    template="intervision_group",
-                    context={
-                        "group_name": group.name,
-                        "round_name": round_.name,
-                        "members": [p.full_name for p in members],
-                        "facilitator": group.facilitator.display_name if group.facilitator else "",
-                        "is_facilitator": user == group.facilitator,
-                    },
-                )
+            group_tell(round_=round_, group=group, members=members, users=people)
+
+
+def group_tell(*, round_: Round, group: Group, members: list[Person], users: list) -> None:
+    """Mail `users` (members or the facilitator) which group they are in, with whom."""
+    for user in users:
+        notify(
+            user=user,
+            template="intervision_group",
+            context={
+                "group_name": group.name,
+                "round_name": round_.name,
+                "members": [p.full_name for p in members],
+                "facilitator": group.facilitator.display_name if group.facilitator else "",
+                "is_facilitator": user == group.facilitator,
+            },
+        )
 
 
 class BrokenRules(Exception):

@@ -151,6 +151,13 @@ class Flag:
     sessions: tuple[Session, ...] = ()
     who: tuple = ()  # the facilitator or members concerned
     weeks: int | None = None  # the gap in working weeks, for gap flags
+    #: The figures in `message` as (name, value) pairs, so an app can say it in its own words:
+    #: no_slot: first, last (dates), open_days, available, full; facilitator_overloaded:
+    #: groups, sessions, weeks.
+    facts: tuple[tuple[str, object], ...] = ()
+
+    def fact(self, name: str, default=None):
+        return dict(self.facts).get(name, default)
 
 
 @dataclass(frozen=True)
@@ -522,7 +529,14 @@ class _Board:
         if busy:
             names = ", ".join(f"{m} ({n} slots)" for m, n in sorted(busy.items()))
             message += f"; members already in another session: {names}"
-        return Flag(NO_SLOT, message, group.id, who=(fac.id, *sorted(busy)))
+        facts = (
+            ("first", first),
+            ("last", last),
+            ("open_days", len(open_days)),
+            ("available", len(available)),
+            ("full", len(full)),
+        )
+        return Flag(NO_SLOT, message, group.id, who=(fac.id, *sorted(busy)), facts=facts)
 
 
 def _pressure(groups: list[Group], facilitators: dict) -> dict:
@@ -561,7 +575,8 @@ def _overloaded(board: _Board, groups: list[Group]) -> list[Flag]:
                 f"sessions in working weeks {week + 1}-{last + 1} of the period: every group "
                 f"needs one in any {span} working weeks"
             )
-            flags.append(Flag(FACILITATOR_OVERLOADED, message, None, who=(fac_id,)))
+            facts = (("groups", count[fac_id]), ("sessions", have), ("weeks", span))
+            flags.append(Flag(FACILITATOR_OVERLOADED, message, None, who=(fac_id,), facts=facts))
     return flags
 
 

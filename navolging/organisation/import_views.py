@@ -14,12 +14,14 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from navolging.intervision.amend import amend_summary, rounds_amend_running
 from navolging.lib.access import programme_office_required
 from navolging.lib.forms import NLDSFormMixin
 
@@ -218,13 +220,15 @@ def apply(request, token: uuid.UUID):
     if not meta.get("mapping"):
         return redirect("organisation:import_mapping", token=token)
     try:
-        plan = hr_import_apply(
-            table=table,
-            mapping=meta["mapping"],
-            by=request.user,
-            request=request,
-            filename=meta.get("name", ""),
-        )
+        with transaction.atomic():
+            plan = hr_import_apply(
+                table=table,
+                mapping=meta["mapping"],
+                by=request.user,
+                request=request,
+                filename=meta.get("name", ""),
+            )
+            amended = rounds_amend_running(by=request.user, request=request)
     except HRImportInvalid:
         messages.error(request, _("The file has errors; nothing was changed."))
         return redirect("organisation:import_preview", token=token)
@@ -238,6 +242,8 @@ def apply(request, token: uuid.UUID):
         )
         % counts,
     )
+    for line in amend_summary(amended):
+        messages.info(request, line)
     return redirect("organisation:import_upload")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -13,12 +14,26 @@ import pytest
 from navolging.intervision.formation import (
     DEPARTMENT_HEAD,
     DIRECTOR,
+    NOTE_CONTRADICTION,
+    NOTE_DISSOLVED,
+    NOTE_GROUP_DISSOLVED,
+    NOTE_JOINED,
+    NOTE_JOINED_FROM_DISSOLVED,
+    NOTE_LEFT,
+    NOTE_MANAGEMENT_TEAM,
+    NOTE_MERGED,
+    NOTE_NOT_PLACED,
+    NOTE_SPLIT,
+    NOTE_TOO_FEW,
+    NOTE_UNIT_TOO_LARGE,
     RULE_CANNOT_LINK,
     RULE_MUST_LINK,
     RULE_OWN_MANAGER,
     RULE_REPEAT,
     RULE_SIZE,
+    RULE_SPREAD,
     TEAM_LEADER,
+    Note,
     Person,
     Rules,
     amend,
@@ -118,15 +133,17 @@ def test_every_group_size_is_within_bounds(n, max_size):
 def test_it_says_why_sizes_are_impossible():
     few = form_mixed([Person(f"p{k}") for k in range(3)], Rules(), time_limit=LIMIT)
     assert few.groups == [["p0", "p1", "p2"]]
-    assert "below the minimum" in few.notes[0]
+    assert few.notes == [Note(NOTE_TOO_FEW, {"count": 3, "min": 4})]
+    assert str(few.notes[0]) == "Only 3 people: one group, below the minimum of 4."
     assert not few.reports[0].ok
     people = [Person(f"p{k}", department="d") for k in range(12)]
     big = form_mixed(people, Rules(keep_together=[[f"p{k}" for k in range(11)]]), time_limit=LIMIT)
-    assert any("exceed the maximum" in note for note in big.notes)
+    too_large = Note(NOTE_UNIT_TOO_LARGE, {"people": [f"p{k}" for k in range(11)], "max": 10})
+    assert too_large in big.notes
     contradiction = form_mixed(
         people, Rules(must_link=[("p0", "p1")], cannot_link=[("p0", "p1")]), time_limit=LIMIT
     )
-    assert any("contradict" in note for note in contradiction.notes)
+    assert Note(NOTE_CONTRADICTION, {"pairs": [["p0", "p1"]]}) in contradiction.notes
     assert not contradiction.ok
 
 
@@ -195,6 +212,32 @@ def test_it_gives_the_same_groups_in_another_process():
     assert len(outputs) == 1
 
 
+def test_amend_gives_the_same_groups_in_another_process():
+    # Who is taken out when a manager and their new report share a group must not depend on
+    # the order Python happens to give a set of strings.
+    code = (
+        "from navolging.intervision.tests.test_formation import MEDIUM, organisation\n"
+        "from navolging.intervision.formation import Person, Rules, amend, form_mixed\n"
+        "people = organisation(MEDIUM)\n"
+        "before = form_mixed(people, Rules(max_size=8), seed=1, time_limit=5)\n"
+        "a, b = sorted(before.groups[0])[:2]\n"
+        "now = [Person(p.id, p.department, p.directorate, p.role, manager=a) if p.id == b else p"
+        " for p in people] + [Person('new-1', people[0].department, people[0].directorate)]\n"
+        "print(amend(now, before.groups, Rules(max_size=8)).groups)"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": hashseed},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for hashseed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+
+
 def test_structured_groups_follow_the_organisation():
     people = organisation({"A1": ("A", 5), "A2": ("A", 6), "A3": ("A", 4), "B1": ("B", 5)})
     proposal = form_structured(people, Rules())
@@ -209,10 +252,29 @@ def test_structured_splits_a_large_group_evenly_and_says_why():
     proposal = form_structured(people, Rules(max_size=10))
     parts = [g for g in proposal.groups if all(pid.startswith("tl-A1") for pid in g)]
     assert sorted(len(g) for g in parts) == [7, 8, 8]
+    split = Note(
+        NOTE_SPLIT,
+        {
+            "kind": "department",
+            "unit": "A1",
+            "size": 23,
+            "max": 10,
+            "parts": 3,
+            "smallest": 7,
+            "largest": 8,
+        },
+    )
     for g in proposal.groups:
         if g in parts:
-            note = " ".join(proposal.reports[proposal.groups.index(g)].notes)
-            assert "split evenly into 3 groups" in note and "above the maximum of 10" in note
+            notes = proposal.reports[proposal.groups.index(g)].notes
+            assert notes == [
+                Note(NOTE_MANAGEMENT_TEAM, {"kind": "department", "unit": "A1"}),
+                split,
+            ]
+    assert str(split) == (
+        "department A1 has 23 members, above the maximum of 10: split evenly into 3 groups of "
+        "7 to 8."
+    )
 
 
 def test_structured_merges_a_small_group_within_its_directorate_and_says_why():
@@ -223,8 +285,24 @@ def test_structured_merges_a_small_group_within_its_directorate_and_says_why():
     others = {pid.split("-")[0] + "-" + pid.split("-")[1] for pid in merged} - {"tl-A1"}
     assert others <= {"tl-A2", "tl-A3", "dir-A", "head-A1", "head-A2", "head-A3"}
     assert all(not pid.endswith("B") and "B1" not in pid for pid in merged)
-    notes = " ".join(proposal.reports[group_of(proposal, "tl-A1-0")].notes)
-    assert "below the minimum of 4" in notes and "same directorate" in notes
+    notes = proposal.reports[group_of(proposal, "tl-A1-0")].notes
+    # the department's two team leaders joined the directorate's group (4: the smallest in A)
+    assert (
+        Note(
+            NOTE_MERGED,
+            {
+                "kind": "department",
+                "unit": "A1",
+                "size": 2,
+                "min": 4,
+                "into_kind": "directorate",
+                "into_unit": "A",
+                "into_size": 4,
+            },
+        )
+        in notes
+    )
+    assert "below the minimum of 4" in " ".join(map(str, notes))
     assert all(4 <= len(g) <= 10 for g in proposal.groups)
 
 
@@ -247,19 +325,24 @@ def test_score_lists_the_rules_a_hand_made_partition_breaks():
     proposal = score(people, groups, rules)
     assert not proposal.ok
     first = {c.rule: c for c in proposal.reports[0].checks}
-    assert (
-        not first[RULE_OWN_MANAGER].holds and "dir-A and head-A1" in first[RULE_OWN_MANAGER].detail
-    )
-    assert (
-        not first[RULE_CANNOT_LINK].holds
-        and "tl-B1-0 and tl-B1-1" in first[RULE_CANNOT_LINK].detail
-    )
+    assert not first[RULE_OWN_MANAGER].holds
+    assert first[RULE_OWN_MANAGER].params == {
+        "pairs": [["dir-A", "head-A1"], ["head-A1", "tl-A1-0"]]
+    }
+    assert "dir-A and head-A1 (manager and report)" in first[RULE_OWN_MANAGER].detail
+    assert not first[RULE_CANNOT_LINK].holds
+    assert first[RULE_CANNOT_LINK].params == {"pairs": [["tl-B1-0", "tl-B1-1"]]}
     second = {c.rule: c for c in proposal.reports[1].checks}
-    assert not second[RULE_SIZE].holds and "2 members" in second[RULE_SIZE].detail
+    assert not second[RULE_SIZE].holds
+    assert second[RULE_SIZE].params == {"size": 2, "min": 4, "max": 10}
+    assert second[RULE_SIZE].detail == "2 members; allowed 4 to 10."
     assert not second[RULE_MUST_LINK].holds
+    assert second[RULE_MUST_LINK].params == {"kept": [], "apart": [["tl-A1-1", "tl-A1-3"]]}
     assert proposal.reports[2].checks[0].holds  # size 5 is fine
     missing = score(people, groups[:2], rules)
-    assert any("Not in any group" in note for note in missing.notes)
+    assert missing.notes == [
+        Note(NOTE_NOT_PLACED, {"people": [p.id for p in people if p.id in groups[2]]})
+    ]
 
 
 def test_amend_places_newcomers_and_removes_leavers_without_reshuffling():
@@ -280,8 +363,9 @@ def test_amend_places_newcomers_and_removes_leavers_without_reshuffling():
         if set(old) - {leaver} != set(new) - {"new-1"}
     ]
     assert changed == []
-    assert any("joined" in note for note in after.reports[home].notes)
-    assert any(f"{leaver} left" in note for note in after.reports[0].notes)
+    assert Note(NOTE_JOINED, {"people": ["new-1"]}) in after.reports[home].notes
+    assert Note(NOTE_LEFT, {"person": leaver}) in after.reports[0].notes
+    assert f"{leaver} left." in map(str, after.reports[0].notes)
 
 
 def test_amend_moves_someone_who_now_sits_with_their_new_manager():
@@ -314,6 +398,47 @@ def test_amend_fixes_a_group_that_fell_below_the_minimum_by_the_smallest_change(
     assert {"p2", "p3", "p4"} <= set(after.groups[0])
     moved = sum(len(set(a) - set(b)) for a, b in zip(groups[1:], after.groups[1:], strict=True))
     assert moved == 1
+
+
+def test_amend_says_which_group_was_dissolved_and_why():
+    people = [Person(f"p{k}", department=f"d{k % 5}") for k in range(15)]
+    groups = [[f"p{k}" for k in range(a, a + 5)] for a in (0, 5, 10)]
+    now = [p for p in people if p.id not in ("p0", "p1", "p2", "p3")]  # one left in group 1
+    after = amend(now, groups, Rules(max_size=8))
+    assert after.ok and len(after.groups) == 2
+    assert after.notes == [
+        Note(
+            NOTE_GROUP_DISSOLVED,
+            {
+                "number": 1,
+                "notes": [{"code": NOTE_LEFT, "params": {"person": f"p{k}"}} for k in range(4)]
+                + [{"code": NOTE_DISSOLVED, "params": {"min": 4}}],
+            },
+        )
+    ]
+    assert str(after.notes[0]).startswith("Group 1 was dissolved: p0 left. p1 left.")
+    home = after.reports[group_of(after, "p4")]
+    assert Note(NOTE_JOINED_FROM_DISSOLVED, {"person": "p4", "min": 4}) in home.notes
+
+
+def test_reports_are_json_safe_and_every_code_reads_as_english():
+    people = organisation({"A1": ("A", 23), "A2": ("A", 2), "B1": ("B", 2)})
+    rules = Rules(must_link=[("tl-A1-0", "tl-A1-1")], earlier_rounds=[[["tl-A1-0", "tl-A1-1"]]])
+    proposals = [
+        form_structured(people, rules),
+        score(people, [[p.id for p in people][:12]], rules),
+    ]
+    for proposal in proposals:
+        notes = proposal.notes + [n for r in proposal.reports for n in r.notes]
+        checks = [c for r in proposal.reports for c in r.checks]
+        assert notes and checks
+        for item in [n.as_json() for n in notes] + [dict(c.params) for c in checks]:
+            assert json.loads(json.dumps(item)) == item  # lists, not tuples: stored as given
+        for text in [str(n) for n in notes] + [c.detail for c in checks]:
+            assert text.endswith(".") and "{" not in text, text
+    spread = next(c for c in proposals[1].reports[0].checks if c.rule == RULE_SPREAD)
+    # directors have no department: one department (A1), ten of its people
+    assert spread.params == {"attributes": [["department", 1, 10], ["directorate", 2, 11]]}
 
 
 def test_mdgp_core_finds_the_optimum_of_a_small_instance():

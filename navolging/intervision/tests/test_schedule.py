@@ -256,8 +256,13 @@ def test_it_reports_what_is_impossible_with_reasons():
     kinds = Counter(f.kind for f in schedule.problems)
     assert kinds[sch.FACILITATOR_OVERLOADED] == 1
     assert kinds[sch.NO_SLOT] >= 1
-    reason = next(f for f in schedule.problems if f.kind == sch.NO_SLOT).message
-    assert "facilitator f available on" in reason and "fully booked" in reason
+    no_slot = next(f for f in schedule.problems if f.kind == sch.NO_SLOT)
+    assert "facilitator f available on" in no_slot.message and "fully booked" in no_slot.message
+    # the figures also come as facts, for an app to say in its own words
+    assert no_slot.fact("first") <= no_slot.fact("last")
+    assert 0 <= no_slot.fact("full") <= no_slot.fact("available") <= no_slot.fact("open_days")
+    overloaded = next(f for f in schedule.problems if f.kind == sch.FACILITATOR_OVERLOADED)
+    assert overloaded.fact("sessions") < overloaded.fact("groups") == len(groups)
     flags = sch.check(schedule)
     assert {f.kind for f in flags} == {sch.GAP_TOO_LONG}  # late, never double-booked
 

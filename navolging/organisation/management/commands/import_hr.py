@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from navolging.intervision.amend import amend_summary, rounds_amend_running
 from navolging.organisation.importing import fields
 from navolging.organisation.importing.display import plan_display
 from navolging.organisation.importing.messages import FileRefused
@@ -69,11 +71,15 @@ class Command(BaseCommand):
             self.stdout.write(_("Dry run: nothing was changed."))
             return
         try:
-            hr_import_apply(table=table, mapping=chosen, by=None, filename=file.name)
+            with transaction.atomic():
+                hr_import_apply(table=table, mapping=chosen, by=None, filename=file.name)
+                amended = rounds_amend_running(by=None)
         except HRImportInvalid as invalid:
             self.report(plan_display(invalid.plan, hr_import_current_state(), SAMPLE))
             raise CommandError(_("The file has errors; nothing was changed.")) from None
         self.stdout.write(self.style.SUCCESS(_("Import applied.")))
+        for line in amend_summary(amended):
+            self.stdout.write(line)
 
     def report(self, shown: dict) -> None:
         """The preview page as text: errors, or how the file was read and what will change."""
