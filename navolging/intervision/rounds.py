@@ -222,9 +222,9 @@ def facilitators_assign(*, round_: Round) -> int:
     many groups are left without (too few facilitators)."""
     capacity = facilitators_available()
     load = Counter(
-        Group.objects.filter(round=round_, facilitator__isnull=False).values_list(
-            "facilitator_id", flat=True
-        )
+        Group.objects.filter(
+            round=round_, facilitator__isnull=False, dissolved_at__isnull=True
+        ).values_list("facilitator_id", flat=True)
     )
     left = 0
     for group in round_.groups.filter(facilitator__isnull=True).order_by("pk"):

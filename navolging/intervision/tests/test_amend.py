@@ -19,7 +19,13 @@ from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
 from navolging.intervision import planning, rounds
 from navolging.intervision.amend import round_amend, rounds_amend_running
-from navolging.intervision.models import AttendanceRecord, Group, Membership, Round
+from navolging.intervision.models import (
+    AttendanceRecord,
+    FacilitatorProfile,
+    Group,
+    Membership,
+    Round,
+)
 from navolging.lib.testing import make_person
 from navolging.notifications.models import ItemStatus, OutboxMessage
 from navolging.organisation.models import Person, Unit, UnitKind
@@ -369,3 +375,22 @@ def test_the_engines_groups_are_matched_to_the_stored_ones_in_order():
     # Topped up from a later group: still matched in order, not taken for that group.
     assert _match(before, [["a", "b"], ["d", "g", "h"], ["f", "c"]]) == [0, 1, 2]
     assert _match(before, [["a", "b", "c"], ["d", "e"], ["f", "g", "h"]]) == [0, 1, 2]
+
+
+def test_a_dissolved_group_no_longer_counts_for_its_facilitators_limit(cast):
+    FacilitatorProfile.objects.create(user=cast.trainer, max_groups=1)
+    round_ = Round.objects.create(
+        name="2027",
+        mode="mixed",
+        starts_on=datetime(2027, 1, 11).date(),
+        ends_on=datetime(2027, 7, 2).date(),
+        status="published",
+    )
+    Group.objects.create(
+        round=round_, name="1", facilitator=cast.trainer, dissolved_at=timezone.now()
+    )
+    new = Group.objects.create(round=round_, name="2")
+
+    assert rounds.facilitators_assign(round_=round_) == 0
+    new.refresh_from_db()
+    assert new.facilitator == cast.trainer
