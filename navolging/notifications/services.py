@@ -147,8 +147,17 @@ def _deliver_after_commit(pk: int) -> None:
 
 def _deliver_written() -> None:
     pks, _written.pks = getattr(_written, "pks", None) or [], []
-    if pks:  # a rolled-back message's pk finds nothing: it was never stored
-        outbox_deliver(messages=OutboxMessage.objects.filter(pk__in=pks[:SEND_AT_ONCE]))
+    # The pks of a transaction that was rolled back stay in the list until the next commit:
+    # they find nothing, so the limit is taken over the messages that exist.
+    found: list[int] = []
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        found += OutboxMessage.objects.filter(pk__in=chunk).values_list("pk", flat=True)
+        if len(found) >= SEND_AT_ONCE:
+            break
+    if found:
+        ahead = OutboxMessage.objects.filter(pk__in=sorted(found)[:SEND_AT_ONCE]).order_by("pk")
+        outbox_deliver(messages=ahead)
 
 
 def _item_context(item: PlannedItem, language: str) -> dict[str, Any]:
