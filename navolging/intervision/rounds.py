@@ -14,6 +14,7 @@ from django.utils import timezone
 from navolging.accounts.models import User
 from navolging.audit.services import audit_record
 from navolging.notifications.services import notify
+from navolging.organisation.chart import Chart
 from navolging.organisation.models import Person, ProgrammeScope, Unit, UnitKind
 
 from . import formation
@@ -33,38 +34,12 @@ def participants() -> tuple[list[formation.Person], dict[str, Person]]:
     Two queries whatever the size: every unit (with its head's employee number) and the
     heads. The chain above each unit and each head's own manager are read from dicts.
     """
-    every_unit = {
-        u["pk"]: u
-        for u in Unit.objects.values(
-            "pk", "parent_id", "kind", "code", "head_id", "active", "head__employee_number"
-        )
-    }
-    units = {pk: u for pk, u in every_unit.items() if u["active"]}
+    chart = Chart()
+    units = chart.units
     led_by: dict[int, list[dict]] = {}
     for u in units.values():
         if u["head_id"] is not None and u["kind"] in ROLE_OF_KIND:
             led_by.setdefault(u["head_id"], []).append(u)
-
-    def above(pk: int | None, kind: str) -> str | None:
-        seen = set()
-        while pk is not None and pk in units and pk not in seen:
-            seen.add(pk)
-            if units[pk]["kind"] == kind:
-                return units[pk]["code"]
-            pk = units[pk]["parent_id"]
-        return None
-
-    def manager_of(person: Person) -> str | None:
-        # Person.manager(), read from the dict: the head of one's own unit, or of the first
-        # unit above it headed by someone else (inactive units and heads included, as there).
-        pk, seen = person.unit_id, set()
-        while pk is not None and pk in every_unit and pk not in seen:
-            seen.add(pk)
-            unit = every_unit[pk]
-            if unit["head_id"] and unit["head_id"] != person.pk:
-                return unit["head__employee_number"]
-            pk = unit["parent_id"]
-        return None
 
     heads = {
         p.pk: p
@@ -79,10 +54,10 @@ def participants() -> tuple[list[formation.Person], dict[str, Person]]:
         people.append(
             formation.Person(
                 id=person.employee_number,
-                department=above(top["pk"], UnitKind.DEPARTMENT),
-                directorate=above(top["pk"], UnitKind.DIRECTORATE),
+                department=chart.above(top["pk"], UnitKind.DEPARTMENT),
+                directorate=chart.above(top["pk"], UnitKind.DIRECTORATE),
                 role=ROLE_OF_KIND[top["kind"]],
-                manager=manager_of(person),
+                manager=chart.manager_of(person.pk, person.unit_id),
             )
         )
     people.sort(key=lambda p: p.id)

@@ -68,8 +68,11 @@ def notify(
     item: PlannedItem | None = None,
     method: str | None = None,
     attendees: Iterable | None = None,
+    confidential: bool = False,
 ) -> OutboxMessage:
     """Write one mail to `user` in their language; it is sent after the transaction commits.
+
+    `confidential` (or a confidential item) keeps the message out of the office's outbox view.
 
     Renders notifications/mail/<template>_subject.txt, <template>.txt and <template>.html.
     With `item`, the templates get `item` in its neutral form (title, times, place, link) and
@@ -90,7 +93,7 @@ def notify(
             item=item,
             ics=ics,
             method=method or "",
-            confidential=item is not None and item.confidential,
+            confidential=confidential or (item is not None and item.confidential),
         )
 
 
