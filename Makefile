@@ -48,6 +48,7 @@ messages: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/schedule.py
+	$(PY) bench/pairing.py
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=ci-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') SECURE_SSL_REDIRECT=1 \

@@ -1,0 +1,37 @@
+"""Participation figures that reveal no one (SECURITY R11): every count is shown as a band of
+five ("fewer than 5", "5 to 9", "10 to 14", ...), never as the exact number.
+
+A band hides a count below 5, and it also hides differences: two banded figures are each known
+only within five values, so subtracting them (taking part minus paired, a directorate minus
+its departments, this month minus last month) leaves at least nine possible answers and never
+pins down one or two people. Plain Python, no Django: the web layer only translates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH = 5
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int  # the count is at least this
+    high: int  # and at most this
+
+    @property
+    def small(self) -> bool:
+        """True for "fewer than 5"."""
+        return self.low == 0
+
+
+def band(count: int) -> Band:
+    if count < 0:
+        raise ValueError("a count is never negative")
+    low = count - count % WIDTH
+    return Band(low, low + WIDTH - 1)
+
+
+def difference_range(a: Band, b: Band) -> range:
+    """Every value a - b can have, given only the two bands."""
+    return range(a.low - b.high, a.high - b.low + 1)
