@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "navolging.organisation",
     "navolging.notifications",
     "navolging.intervision",
+    "navolging.buddies",
     "navolging.lib",
     "navolging.api",
     "django.contrib.admin",

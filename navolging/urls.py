@@ -13,6 +13,7 @@ urlpatterns = [
     path("logboek/", include("navolging.audit.urls")),
     path("intervisie/", include("navolging.intervision.urls")),
     path("agenda/", include("navolging.notifications.urls")),
+    path("buddy/", include("navolging.buddies.urls")),
     path("api/", api.urls),
     path("beheer/", admin.site.urls),
 ]

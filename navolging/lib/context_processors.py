@@ -15,6 +15,8 @@ def navigation(request) -> dict:
         (reverse("home"), _("My page"), "home"),
         (reverse("notifications:agenda"), _("My agenda"), "agenda"),
     ]
+    if user.has_role(Role.EMPLOYEE):
+        items.append((reverse("buddies:mine"), _("My buddy"), "buddy"))
     if user.has_role(Role.MANAGER):
         items.append((reverse("intervision:my_group"), _("Intervision"), "intervision"))
     if user.has_role(Role.TRAINER):
@@ -27,6 +29,7 @@ def navigation(request) -> dict:
             (reverse("audit:list"), _("Audit trail"), "audit"),
             (reverse("notifications:outbox"), _("Outbox"), "outbox"),
             (reverse("intervision:round_list"), _("Intervision rounds"), "rounds"),
+            (reverse("buddies:office"), _("Buddy system"), "buddy_office"),
             (
                 reverse("intervision:attendance_overview"),
                 _("Intervision attendance"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from navolging.accounts.models import Role
+from navolging.buddies import selectors as buddy_selectors
 from navolging.lib.access import login_required, public
 from navolging.organisation.models import OrganisationSettings
 
@@ -28,6 +29,7 @@ def home(request):
             headed_units=person.headed_units.filter(active=True)
             .prefetch_related("base_programmes")
             .order_by("name"),
+            buddy_state=buddy_selectors.home_state(person) if person.active else None,
         )
     return render(request, "home.html", context)
 

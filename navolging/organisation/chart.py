@@ -38,14 +38,23 @@ class Chart:
         return found
 
     def manager_of(self, person_pk: int, unit_pk: int | None) -> str | None:
-        """Person.manager()'s employee number, read from the dict: the head of one's own unit,
-        or of the first unit above it headed by someone else (inactive units and heads
-        included, as there)."""
+        """Person.manager()'s employee number, read from the dict."""
+        unit = self._managing_unit(person_pk, unit_pk)
+        return unit["head__employee_number"] if unit else None
+
+    def manager_pk_of(self, person_pk: int, unit_pk: int | None) -> int | None:
+        """Person.manager()'s primary key, read from the dict."""
+        unit = self._managing_unit(person_pk, unit_pk)
+        return unit["head_id"] if unit else None
+
+    def _managing_unit(self, person_pk: int, unit_pk: int | None) -> dict | None:
+        # Person.manager(): the head of one's own unit, or of the first unit above it headed
+        # by someone else (inactive units and heads included, as there).
         pk, seen = unit_pk, set()
         while pk is not None and pk in self.every_unit and pk not in seen:
             seen.add(pk)
             unit = self.every_unit[pk]
             if unit["head_id"] and unit["head_id"] != person_pk:
-                return unit["head__employee_number"]
+                return unit
             pk = unit["parent_id"]
         return None

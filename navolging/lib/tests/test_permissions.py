@@ -85,6 +85,16 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "notifications:item_ics": (EVERYONE, {"GET"}),
     "notifications:outbox": (OFFICE, {"GET"}),
     "notifications:outbox_retry": (OFFICE, {"POST"}),
+    # Own pages: someone without an HR person gets an explanation (GET) or 404; a pair that is
+    # not one's own is 404 (R11).
+    "buddies:mine": (EVERYONE, {"GET", "POST"}),
+    "buddies:accept": (EVERYONE, {"POST"}),
+    "buddies:decline": (EVERYONE, {"POST"}),
+    "buddies:end": (EVERYONE, {"POST"}),
+    "buddies:leave": (EVERYONE, {"GET", "POST"}),
+    "buddies:office": (OFFICE, {"GET"}),
+    "buddies:round_run": (OFFICE, {"POST"}),
+    "buddies:rhythm": (OFFICE, {"POST"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
 # (technical administrators only) and the JSON API (session login, CSRF).
@@ -125,6 +135,9 @@ def _url(name: str, cast) -> str:
         "notifications:feed": {"token": "no-such-token"},
         "notifications:item": {"uid": uuid.uuid4()},
         "notifications:item_ics": {"uid": uuid.uuid4()},
+        "buddies:accept": {"pk": 999999},
+        "buddies:decline": {"pk": 999999},
+        "buddies:end": {"pk": 999999},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
