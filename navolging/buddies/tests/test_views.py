@@ -380,6 +380,14 @@ def test_the_outbox_shows_buddy_mail_only_as_a_confidential_count(cast, client_a
     assert subject not in body
 
 
+def test_the_log_the_office_reads_shows_no_buddy_event(cast, client_as, proposed):
+    assert AuditEvent.objects.filter(action__startswith="buddy.").count() >= 3
+    body = page(client_as("office"), "audit:list")
+    assert "buddy.join" not in body and "buddy.answer" not in body
+    for text in names(cast.employee, cast.outsider):
+        assert text not in body
+
+
 def test_the_mail_names_nobody_and_links_to_my_buddy(cast, proposed):
     message = OutboxMessage.objects.get(recipient=cast.outsider.user)
     for text in (message.subject, message.body_text, message.body_html):
