@@ -22,20 +22,9 @@ from navolging.buddies.models import (
     Participant,
     Trusted,
 )
+from navolging.buddies.tests.helpers import join
 from navolging.lib.testing import make_person
 from navolging.notifications.models import OutboxMessage
-
-
-def join(person, *, trusted=(), not_with=(), **extra) -> Participant:
-    values = {
-        "wishes": [pairing.LISTENING_EAR],
-        "own_team_ok": True,
-        "location": "Stadskantoor",
-        "language": "nl",
-        "trusted": list(trusted),
-        "not_with": list(not_with),
-    }
-    return services.participant_save(person=person, **{**values, **extra})
 
 
 @pytest.fixture

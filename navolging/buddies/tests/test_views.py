@@ -27,6 +27,7 @@ from navolging.buddies.models import (
     Participant,
     Trusted,
 )
+from navolging.buddies.tests.helpers import join
 from navolging.lib.testing import make_person
 from navolging.notifications.models import OutboxMessage
 
@@ -38,18 +39,6 @@ def nl(text: str) -> str:
     """The Dutch the page shows, HTML-escaped as the template writes it."""
     with translation.override("nl"):
         return escape(gettext(text))
-
-
-def join(person, *, trusted=(), not_with=(), **extra) -> Participant:
-    values = {
-        "wishes": [pairing.LISTENING_EAR],
-        "own_team_ok": True,
-        "location": "Stadskantoor",
-        "language": "nl",
-        "trusted": list(trusted),
-        "not_with": list(not_with),
-    }
-    return services.participant_save(person=person, **{**values, **extra})
 
 
 def names(*people) -> list[str]:
