@@ -174,8 +174,8 @@ def round_create(request):
 
 def _round_page(request, round_: Round, move_form=None, publish_form=None, status=200):
     groups = list(
-        round_.groups.select_related("facilitator")
-        .prefetch_related("memberships__person")
+        round_.groups.select_related("facilitator__person")
+        .prefetch_related("memberships__person", "sessions__item")
         .order_by("pk")
     )
     round_notes = presentation.round_texts(round_, groups)  # and each group's texts, with names

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
-from navolging.intervision import rounds
+from navolging.intervision import planning, rounds
 from navolging.intervision.models import Group, Membership, Round
 from navolging.organisation.models import Person
 
@@ -189,3 +189,18 @@ def schedule_zone():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo("Europe/Amsterdam")
+
+
+def test_the_round_page_reads_the_groups_in_a_fixed_number_of_queries(
+    org, django_assert_max_num_queries
+):
+    client = _office(org)
+    _create(client)
+    round_ = Round.objects.get()
+    rounds.round_publish(round_=round_, by=org, accept_broken=True)
+    round_.refresh_from_db()
+    planning.round_schedule(round_=round_, by=org)
+    assert round_.groups.count() >= 8  # enough that a query per group would show
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("intervision:round_detail", args=[round_.pk]))
+    assert response.status_code == 200
