@@ -23,6 +23,15 @@ class Wish(models.TextChoices):
     CAREER = pairing.CAREER, _("Talking about growth and career")
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def waiting(self) -> ParticipantQuerySet:
+        """Active participants in no pair and no proposal: the next round's pool."""
+        in_pair = Pair.objects.filter(
+            Q(first=models.OuterRef("pk")) | Q(second=models.OuterRef("pk"))
+        )
+        return self.filter(person__active=True).exclude(models.Exists(in_pair))
+
+
 class Participant(models.Model):
     """Someone who joined. Deleted (with everything below) when they leave."""
 
@@ -35,6 +44,8 @@ class Participant(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     #: Rounds in a row this person was left over: they come first next time.
     waiting = models.PositiveSmallIntegerField(default=0)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("buddy participant")
@@ -80,6 +91,12 @@ class PairStatus(models.TextChoices):
     ACTIVE = "active", _("Buddies")
 
 
+class PairQuerySet(models.QuerySet):
+    def of(self, participant: Participant) -> PairQuerySet:
+        """The pair or proposal `participant` is in (at most one)."""
+        return self.filter(Q(first=participant) | Q(second=participant))
+
+
 class Pair(models.Model):
     """A proposal until both accept, then a pair. Declining or ending deletes the row."""
 
@@ -90,6 +107,8 @@ class Pair(models.Model):
     second_accepted = models.BooleanField(default=False)
     #: Why the engine proposed them: reason codes and parameters, shown only to the two.
     reasons = models.JSONField(default=list, blank=True)
+
+    objects = PairQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -58,7 +58,7 @@ class Situation:
 
 def situation_of(participant: Participant) -> Situation:
     pair = (
-        Pair.objects.filter(Q(first=participant) | Q(second=participant))
+        Pair.objects.of(participant)
         .select_related("first__person__unit", "second__person__unit")
         .first()
     )
@@ -73,9 +73,7 @@ def situation_of(participant: Participant) -> Situation:
 def enough_waiting() -> bool:
     """Whether at least two active participants are in no pair or proposal (a round needs
     two; the count itself is not shown)."""
-    taken = {pk for pair in Pair.objects.values_list("first_id", "second_id") for pk in pair}
-    waiting = Participant.objects.filter(person__active=True).exclude(pk__in=taken)
-    return waiting[:2].count() == 2
+    return Participant.objects.waiting()[:2].count() == 2
 
 
 def home_state(person: Person) -> str:

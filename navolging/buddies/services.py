@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from navolging.audit.services import audit_record, diff
@@ -99,7 +99,7 @@ def participant_leave(*, participant: Participant, request=None) -> None:
 
 
 def pair_of(participant: Participant) -> Pair | None:
-    return Pair.objects.filter(Q(first=participant) | Q(second=participant)).first()
+    return Pair.objects.of(participant).first()
 
 
 def _other(pair: Pair, participant: Participant) -> Participant:
@@ -178,11 +178,8 @@ def _engine_people(pool: list[Participant], chart: Chart) -> list[pairing.Partic
 def round_run(*, by, seed: int = 0, request=None) -> PairingRound:
     """Propose pairs among everyone not in a pair or proposal; tell each their news."""
     with transaction.atomic():
-        busy = Pair.objects.values_list("first_id", "second_id")
-        taken = {pk for pair in busy for pk in pair}
         pool = list(
-            Participant.objects.filter(person__active=True)
-            .exclude(pk__in=taken)
+            Participant.objects.waiting()
             .select_related("person__user")
             .prefetch_related("trusted", "not_with")
             .order_by("pk")
@@ -197,22 +194,26 @@ def round_run(*, by, seed: int = 0, request=None) -> PairingRound:
             proposal = pairing.Proposal([], [p.person_id for p in pool])
         else:
             proposal = pairing.propose(_engine_people(pool, Chart()), declined=declined, seed=seed)
+        proposed = []
         for found in proposal.pairs:
             a, b = sorted((by_person[found.a], by_person[found.b]), key=lambda p: p.pk)
-            Pair.objects.create(
-                first=a,
-                second=b,
-                status=PairStatus.PROPOSED,
-                reasons=[{"code": r.code, "params": dict(r.params)} for r in found.reasons],
+            proposed.append(
+                Pair(
+                    first=a,
+                    second=b,
+                    status=PairStatus.PROPOSED,
+                    reasons=[reason.as_json() for reason in found.reasons],
+                )
             )
-            for participant in (a, b):
-                participant.waiting = 0
-                participant.save(update_fields=["waiting"])
-                _tell(participant, "proposal")
-        for person_pk in proposal.unpaired:
-            participant = by_person[person_pk]
-            participant.waiting += 1
-            participant.save(update_fields=["waiting"])
+        Pair.objects.bulk_create(proposed)
+        paired = [p for pair in proposed for p in (pair.first, pair.second)]
+        left = [by_person[person_pk] for person_pk in proposal.unpaired]
+        # Those left over come first next round; a proposal starts the count again.
+        Participant.objects.filter(pk__in=[p.pk for p in paired]).update(waiting=0)
+        Participant.objects.filter(pk__in=[p.pk for p in left]).update(waiting=F("waiting") + 1)
+        for participant in paired:
+            _tell(participant, "proposal")
+        for participant in left:
             _tell(participant, "left_over")
         run = PairingRound.objects.create(
             proposed=len(proposal.pairs), left_over=len(proposal.unpaired)
@@ -256,8 +257,7 @@ def round_due(*, now=None) -> bool:
     last = PairingRound.objects.order_by("-started_at").first()
     if last is not None and now - last.started_at < timedelta(weeks=weeks):
         return False
-    taken = {pk for pair in Pair.objects.values_list("first_id", "second_id") for pk in pair}
-    return Participant.objects.filter(person__active=True).exclude(pk__in=taken).count() >= 2
+    return Participant.objects.waiting()[:2].count() == 2
 
 
 def counts_now() -> dict[int | None, list[int]]:
