@@ -1,7 +1,7 @@
 """What a page may show of the buddy system (R11), always starting from the person asking.
 
 Who is paired with whom is only ever read through `pair_for` and `situation_of`, which start
-from one of the two. Figures are bands of five (figures.py), never a person or a list.
+from one of the two. Figures are bands of five (navolging/lib/figures.py), never a person or a list.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from navolging.lib.figures import Shown, shown
 from navolging.organisation.models import Person, Unit, UnitKind
 
 from . import pairing, services
-from .figures import WIDTH, band
 from .models import Count, Pair, PairStatus, Participant, Wish
 
 #: The person picker shows at most this many names; more means: type more of the name.
@@ -187,24 +187,6 @@ def reason_sentences(pair: Pair, *, me: Person, buddy: Person) -> list[str]:
 
 
 # -- figures: bands of five, never a person ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A count as it may be shown: its band and the words for it."""
-
-    low: int
-    high: int
-    text: str
-
-
-def shown(count: int) -> Shown:
-    found = band(count)
-    if found.small:
-        text = _("fewer than %(count)s") % {"count": WIDTH}
-    else:
-        text = _("%(low)s to %(high)s") % {"low": found.low, "high": found.high}
-    return Shown(found.low, found.high, text)
 
 
 @dataclass(frozen=True)

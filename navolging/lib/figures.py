@@ -4,12 +4,15 @@ five ("fewer than 5", "5 to 9", "10 to 14", ...), never as the exact number.
 A band hides a count below 5, and it also hides differences: two banded figures are each known
 only within five values, so subtracting them (taking part minus paired, a directorate minus
 its departments, this month minus last month) leaves at least nine possible answers and never
-pins down one or two people. Plain Python, no Django: the web layer only translates.
+pins down one or two people. The one helper for every figure about people in the product
+(buddies, consults per coach, the dashboard); `shown` gives the words for a band.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 WIDTH = 5
 
@@ -35,3 +38,21 @@ def band(count: int) -> Band:
 def difference_range(a: Band, b: Band) -> range:
     """Every value a - b can have, given only the two bands."""
     return range(a.low - b.high, a.high - b.low + 1)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A count as it may be shown: its band and the words for it."""
+
+    low: int
+    high: int
+    text: str
+
+
+def shown(count: int) -> Shown:
+    found = band(count)
+    if found.small:
+        text = _("fewer than %(count)s") % {"count": WIDTH}
+    else:
+        text = _("%(low)s to %(high)s") % {"low": found.low, "high": found.high}
+    return Shown(found.low, found.high, text)

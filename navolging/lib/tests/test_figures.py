@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from navolging.buddies.figures import WIDTH, band, difference_range
+from navolging.lib.figures import WIDTH, band, difference_range
 
 
 def test_below_five_is_fewer_than_five():
