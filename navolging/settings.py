@@ -24,20 +24,41 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fresh clone needs no configuration: keep a random key under var/. Production sets
-    # SECRET_KEY in the environment (docs/deployment.md).
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _key_file = VAR_DIR / "secret_key"
-    if not _key_file.exists():
-        import secrets
 
-        _tmp = _key_file.with_suffix(f".{os.getpid()}")
-        _tmp.write_text(secrets.token_urlsafe(64))
-        _tmp.chmod(0o600)
-        os.replace(_tmp, _key_file)  # atomic: parallel test workers never read half a key
-    SECRET_KEY = _key_file.read_text().strip()
+
+def _kept_in_var(name: str, make) -> str:
+    """A secret for a fresh clone, kept under var/ so it survives restarts. Production sets it
+    in the environment instead (docs/deployment.md)."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / name
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(make())
+        tmp.chmod(0o600)
+        os.replace(tmp, path)  # atomic: parallel test workers never read half a key
+    return path.read_text().strip()
+
+
+def _new_secret_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(64)
+
+
+def _new_fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or _kept_in_var("secret_key", _new_secret_key)
+#: Keys for text encrypted at rest (consult messages, coaches' private notes). The first one
+#: encrypts; all of them decrypt, so a new key goes in front and the old one stays until
+#: `manage.py rotate_keys` has re-encrypted everything (docs/deployment.md).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [
+    _kept_in_var("field_encryption_key", _new_fernet_key)
+]
+FIELD_ENCRYPTION_KEYS_FROM_ENV = bool(os.environ.get("FIELD_ENCRYPTION_KEYS"))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -50,6 +71,7 @@ INSTALLED_APPS = [
     "navolging.notifications",
     "navolging.intervision",
     "navolging.buddies",
+    "navolging.coaching",
     "navolging.lib",
     "navolging.api",
     "django.contrib.admin",
@@ -248,6 +270,9 @@ DEFAULT_FROM_ADDRESS = DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">").strip()
 REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "2"))
 # How often a mail is tried before the outbox marks it failed (manage.py send_mail_queue).
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+#: Retention (SECURITY R18, docs/retention.md): days before `manage.py purge` removes data.
+RETENTION_CONSULT_DAYS = int(os.environ.get("RETENTION_CONSULT_DAYS", "90"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@example.org")
 
 # HR import limits (R13).

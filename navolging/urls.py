@@ -14,6 +14,7 @@ urlpatterns = [
     path("intervisie/", include("navolging.intervision.urls")),
     path("agenda/", include("navolging.notifications.urls")),
     path("buddy/", include("navolging.buddies.urls")),
+    path("teamcoach/", include("navolging.coaching.urls")),
     path("api/", api.urls),
     path("beheer/", admin.site.urls),
 ]

@@ -88,6 +88,19 @@ class Unit(models.Model):
         # The head first, then the others in Dutch name order.
         return sorted(members.values(), key=lambda p: (p.pk != self.head_id, p.sort_key()))
 
+    def leader(self, other_than: int | None = None) -> Person | None:
+        """Who leads this unit: its head, or the head of the first unit above that has one
+        (a team without a team leader falls to its department head). `other_than` skips a
+        person, so a head's own manager is the next head up."""
+        unit: Unit | None = self
+        seen: set[int] = set()
+        while unit is not None and unit.pk not in seen:
+            seen.add(unit.pk)
+            if unit.head_id and unit.head_id != other_than:
+                return unit.head
+            unit = unit.parent
+        return None
+
     @property
     def has_management_team(self) -> bool:
         return self.kind in (UnitKind.DEPARTMENT, UnitKind.DIRECTORATE)
@@ -205,14 +218,7 @@ class Person(models.Model):
 
     def manager(self) -> Person | None:
         """The head of one's unit; for a head, the first head above who is someone else."""
-        unit: Unit | None = self.unit
-        seen: set[int] = set()
-        while unit is not None and unit.pk not in seen:
-            seen.add(unit.pk)
-            if unit.head_id and unit.head_id != self.pk:
-                return unit.head
-            unit = unit.parent
-        return None
+        return self.unit.leader(other_than=self.pk)
 
 
 class ProgrammeScope(models.TextChoices):

@@ -95,6 +95,30 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "buddies:office": (OFFICE, {"GET"}),
     "buddies:round_run": (OFFICE, {"POST"}),
     "buddies:rhythm": (OFFICE, {"POST"}),
+    # Team coaching: every role may try; a team, visit or consult one may not read is 404
+    # (R10). Planning a visit: the team's coach or manager; writing a reflection: its coach.
+    "coaching:mine": (EVERYONE, {"GET"}),
+    "coaching:team_detail": (EVERYONE, {"GET"}),
+    "coaching:visit_plan": (EVERYONE, {"GET", "POST"}),
+    "coaching:visit_detail": (EVERYONE, {"GET"}),
+    "coaching:visit_edit": (EVERYONE, {"GET", "POST"}),
+    "coaching:visit_cancel": (EVERYONE, {"POST"}),
+    "coaching:visit_reflect": ({"trainer"}, {"GET", "POST"}),
+    "coaching:coach_home": ({"trainer"}, {"GET"}),
+    "coaching:consult_request": (EVERYONE, {"GET", "POST"}),
+    "coaching:consult_detail": (EVERYONE, {"GET"}),
+    "coaching:consult_time": ({"trainer"}, {"POST"}),
+    "coaching:consult_accept": (EVERYONE, {"POST"}),
+    "coaching:consult_another_time": (EVERYONE, {"POST"}),
+    "coaching:consult_decline": ({"trainer"}, {"POST"}),
+    "coaching:consult_close": (EVERYONE, {"POST"}),
+    "coaching:consult_withdraw": (EVERYONE, {"POST"}),
+    "coaching:coach_consults": ({"trainer"}, {"GET"}),
+    "coaching:office": (OFFICE, {"GET"}),
+    "coaching:assign": (OFFICE, {"GET", "POST"}),
+    "coaching:coach_edit": (OFFICE, {"GET", "POST"}),
+    "coaching:consult_figures": (OFFICE, {"GET"}),
+    "coaching:settings": (OFFICE, {"GET", "POST"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
 # (technical administrators only) and the JSON API (session login, CSRF).
@@ -138,6 +162,26 @@ def _url(name: str, cast) -> str:
         "buddies:accept": {"pk": 999999},
         "buddies:decline": {"pk": 999999},
         "buddies:end": {"pk": 999999},
+        "coaching:team_detail": {"pk": 999999},
+        "coaching:visit_plan": {"pk": 999999},
+        "coaching:assign": {"pk": 999999},
+        "coaching:coach_edit": {"pk": 999999},
+        **{
+            f"coaching:{name}": {"pk": uuid.uuid4()}
+            for name in (
+                "visit_detail",
+                "visit_edit",
+                "visit_cancel",
+                "visit_reflect",
+                "consult_detail",
+                "consult_time",
+                "consult_accept",
+                "consult_another_time",
+                "consult_decline",
+                "consult_close",
+                "consult_withdraw",
+            )
+        },
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
