@@ -16,10 +16,12 @@ def navigation(request) -> dict:
         (reverse("notifications:agenda"), _("My agenda"), "agenda"),
     ]
     if user.has_role(Role.EMPLOYEE):
+        items.append((reverse("coaching:mine"), _("Team coach"), "coach"))
         items.append((reverse("buddies:mine"), _("My buddy"), "buddy"))
     if user.has_role(Role.MANAGER):
         items.append((reverse("intervision:my_group"), _("Intervision"), "intervision"))
     if user.has_role(Role.TRAINER):
+        items.append((reverse("coaching:coach_home"), _("My teams"), "coach_home"))
         items.append((reverse("intervision:facilitator_groups"), _("Facilitate"), "facilitate"))
     if user.has_role(Role.PROGRAMME_OFFICE):
         items += [
@@ -30,6 +32,7 @@ def navigation(request) -> dict:
             (reverse("notifications:outbox"), _("Outbox"), "outbox"),
             (reverse("intervision:round_list"), _("Intervision rounds"), "rounds"),
             (reverse("buddies:office"), _("Buddy system"), "buddy_office"),
+            (reverse("coaching:office"), _("Team coaching"), "coaching_office"),
             (
                 reverse("intervision:attendance_overview"),
                 _("Intervision attendance"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from navolging.accounts.models import Role
 from navolging.buddies import selectors as buddy_selectors
+from navolging.coaching import selectors as coaching_selectors
 from navolging.lib.access import login_required, public
 from navolging.organisation.models import OrganisationSettings
 
@@ -30,6 +31,7 @@ def home(request):
             .prefetch_related("base_programmes")
             .order_by("name"),
             buddy_state=buddy_selectors.home_state(person) if person.active else None,
+            coach=coaching_selectors.coach_of(person) if person.active else None,
         )
     return render(request, "home.html", context)
 
