@@ -43,16 +43,19 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 
 
 def outbox_summary(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Counts for the programme office. Confidential messages are counted, never listed."""
+    """Counts for the programme office. Confidential messages are counted apart, never listed
+    and never in the other counts: the page shows them only as a band of five, so one mail
+    about a consult does not change a figure the office sees (R10)."""
     week_ago = (now or timezone.now()) - dt.timedelta(days=7)
     waiting = Q(status=MailStatus.QUEUED)
     failed = Q(status=MailStatus.FAILED)
+    plain, secret = Q(confidential=False), Q(confidential=True)
     return OutboxMessage.objects.aggregate(
-        waiting=Count("id", filter=waiting),
-        failed=Count("id", filter=failed),
-        sent_last_week=Count("id", filter=Q(status=MailStatus.SENT, sent_at__gte=week_ago)),
-        confidential_waiting=Count("id", filter=waiting & Q(confidential=True)),
-        confidential_failed=Count("id", filter=failed & Q(confidential=True)),
+        waiting=Count("id", filter=waiting & plain),
+        failed=Count("id", filter=failed & plain),
+        sent_last_week=Count("id", filter=Q(status=MailStatus.SENT, sent_at__gte=week_ago) & plain),
+        confidential_waiting=Count("id", filter=waiting & secret),
+        confidential_failed=Count("id", filter=failed & secret),
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from navolging.lib.access import login_required, programme_office_required, public
+from navolging.lib.figures import shown
 
 from . import ical, presentation, selectors, subscriptions
 from .forms import PreferenceForm
@@ -175,16 +176,13 @@ def outbox(request):
     """What waits or failed. Confidential messages only as a count: never to whom or what."""
     summary = selectors.outbox_summary()
     open_messages = list(selectors.outbox_open())
-    listable = (
-        summary["waiting"]
-        + summary["failed"]
-        - summary["confidential_waiting"]
-        - summary["confidential_failed"]
-    )
     context = {
         "summary": summary,
+        # Always shown, as bands: "fewer than 5" for none as for four, so no consult shows.
+        "confidential_waiting": shown(summary["confidential_waiting"]).text,
+        "confidential_failed": shown(summary["confidential_failed"]).text,
         "open_messages": open_messages,
-        "not_shown": listable - len(open_messages),
+        "not_shown": summary["waiting"] + summary["failed"] - len(open_messages),
         "active_nav": "outbox",
     }
     return render(request, "notifications/outbox.html", context)
