@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from navolging.audit.services import audit_record
 from navolging.lib.access import login_required, programme_office_required, public
 from navolging.lib.figures import shown
 
@@ -132,11 +133,21 @@ def _feed_event(item: PlannedItem, language: str) -> ical.Event:
     return event
 
 
+def _record_read(request, item: PlannedItem, action: str) -> None:
+    # Every view or download of a confidential item is recorded (R17), in the confidential
+    # part of the log that neither the office nor an administrator lists.
+    if item.confidential:
+        audit_record(
+            action=action, actor=request.user, obj=item, request=request, confidential=True
+        )
+
+
 @require_GET
 @login_required
 def item_detail(request, uid):
     """One planned item, for its attendees only (the link in mails and calendar events)."""
     item = _get_item_for_user(request.user, uid)
+    _record_read(request, item, "planned_item.view")
     others = [
         attendance.user
         for attendance in Attendance.objects.filter(item=item)
@@ -161,6 +172,7 @@ def item_ics(request, uid):
     """One item as an .ics file to add to a calendar by hand (METHOD:PUBLISH, same UID as the
     mailed invite, so later updates still land on it). Attendees only, like the page."""
     item = _get_item_for_user(request.user, uid)
+    _record_read(request, item, "planned_item.download")
     event = _feed_event(item, request.LANGUAGE_CODE)
     response = HttpResponse(
         ical.calendar("PUBLISH", [event]), content_type="text/calendar; charset=utf-8"

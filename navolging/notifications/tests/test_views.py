@@ -232,6 +232,24 @@ def test_a_confidential_items_file_carries_only_the_neutral_title(cast, client_a
     assert "CLASS:PRIVATE" in body
 
 
+def test_every_read_of_a_confidential_item_is_recorded_out_of_the_offices_sight(cast, client_as):
+    item = _item(cast.employee.user, cast.trainer, kind="consult", title=SECRET, confidential=True)
+    client_as("employee").get(reverse("notifications:item", args=[item.uid]))
+    client_as("trainer").get(reverse("notifications:item_ics", args=[item.uid]))
+    reads = AuditEvent.objects.filter(object_id=str(item.pk), action__startswith="planned_item.")
+    assert sorted((e.action, e.actor_id) for e in reads.exclude(action="planned_item.plan")) == [
+        ("planned_item.download", cast.trainer.pk),
+        ("planned_item.view", cast.employee.user_id),
+    ]
+    assert all(e.confidential for e in reads)
+    assert not AuditEvent.objects.listable().filter(object_id=str(item.pk))
+    assert SECRET not in str(list(reads.values()))
+    # An item that is not confidential is not logged on every read.
+    plain = _item(cast.employee.user)
+    client_as("employee").get(reverse("notifications:item", args=[plain.uid]))
+    assert not AuditEvent.objects.filter(object_id=str(plain.pk), action="planned_item.view")
+
+
 @pytest.mark.parametrize("role", ["team_leader", "office", "trainer", "outsider"])
 def test_nobody_else_downloads_an_items_file(cast, client_as, role):
     item = _item(cast.employee.user, kind="consult", title=SECRET, confidential=True)
