@@ -52,6 +52,7 @@ bench: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=ci-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') SECURE_SSL_REDIRECT=1 \
+	  FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=navolging.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -45,3 +45,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def change_rows(self) -> list[tuple[str, object, object, bool]]:
+        """(field, old, new, is_change) per recorded change: a pair [old, new] is a change,
+        anything else a plain fact (a count, a name) shown as it is."""
+        rows = []
+        for field, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                rows.append((field, value[0], value[1], True))
+            else:
+                rows.append((field, None, value, False))
+        return rows

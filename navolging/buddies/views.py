@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from navolging.lib.access import login_required, programme_office_required
+from navolging.lib.figures import bar, chart_top
 from navolging.organisation.models import Person
 
 from . import selectors, services
@@ -222,23 +223,20 @@ CHART_WIDTH, CHART_LABEL, CHART_BAR, CHART_ROW = 480, 110, 14, 40
 def chart(moments) -> dict:
     """Bars for the figures over time: solid up to the lowest value of the band, light over
     the five values it may be (a band never shows a smaller number as exact)."""
-    top = max([m.taking_part.high for m in moments] + [9]) + 1
+    top = chart_top(m.taking_part for m in moments)
     room = CHART_WIDTH - CHART_LABEL - 10
-
-    def width(value: int) -> int:
-        return round(room * value / top)
-
     rows = []
     for k, moment in enumerate(moments):
         y = k * CHART_ROW + 4
         bars = []
         for j, figure in enumerate((moment.taking_part, moment.paired)):
+            drawn = bar(figure, top=top, room=room)
             bars.append(
                 {
                     "y": y + j * (CHART_BAR + 2),
-                    "solid": width(figure.low),
-                    "light_x": CHART_LABEL + width(figure.low),
-                    "light": width(figure.high + 1) - width(figure.low),
+                    "solid": drawn.solid,
+                    "light_x": CHART_LABEL + drawn.solid,
+                    "light": drawn.light,
                     "kind": "part" if j == 0 else "paired",
                 }
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -118,12 +118,18 @@ def team_states(teams, *, now: dt.datetime | None = None) -> list[TeamState]:
     """
     now = now or timezone.now()
     every = dt.timedelta(weeks=CoachingSettings.load().visit_every_weeks)
+    # A queryset stays a subquery: thousands of teams are not sent back as parameters.
+    subquery = teams.values("pk") if isinstance(teams, QuerySet) else None
     teams = list(teams)
-    pks = [t.pk for t in teams]
+    pks = [t.pk for t in teams] if subquery is None else subquery
     assignments = {
-        a.team_id: a
-        for a in CoachAssignment.objects.filter(team_id__in=pks).select_related("coach")
+        team_id: (coach_id, assigned_at)
+        for team_id, coach_id, assigned_at in CoachAssignment.objects.filter(
+            team_id__in=pks
+        ).values_list("team_id", "coach_id", "assigned_at")
     }
+    # Few coaches for many teams: each coach read once, with the person behind their name.
+    coaches = User.objects.select_related("person").in_bulk({c for c, _a in assignments.values()})
     visits = (
         Visit.objects.filter(team_id__in=pks)
         .exclude(item__status=ItemStatus.CANCELLED)
@@ -142,13 +148,14 @@ def team_states(teams, *, now: dt.datetime | None = None) -> list[TeamState]:
         if assignment is None:
             states.append(TeamState(team, None, last, upcoming, None, "no_coach"))
             continue
-        since = max(filter(None, [last, assignment.assigned_at]))
+        coach_id, assigned_at = assignment
+        since = max(filter(None, [last, assigned_at]))
         due = timezone.localdate(since + every)
         if due >= timezone.localdate(now):
             state = "on_track"
         else:
             state = "planned" if upcoming else "behind"
-        states.append(TeamState(team, assignment.coach, last, upcoming, due, state))
+        states.append(TeamState(team, coaches[coach_id], last, upcoming, due, state))
     return states
 
 
@@ -180,7 +187,9 @@ def consult_figures(months: list[dt.date]) -> list[CoachMonths]:
         Consult.objects.filter(month__in=months).values("coach_id", "month").annotate(n=Count("pk"))
     )
     counts = {(row["coach_id"], row["month"]): row["n"] for row in rows}
-    coaches = User.objects.filter(Q(is_trainer=True) | Q(pk__in={c for c, _m in counts}))
+    coaches = User.objects.filter(
+        Q(is_trainer=True) | Q(pk__in={c for c, _m in counts})
+    ).select_related("person")
     return [
         CoachMonths(coach, [shown(counts.get((coach.pk, month), 0)) for month in months])
         for coach in coaches.order_by("name", "email")

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from navolging.accounts.models import User
+from navolging.audit.models import AuditEvent
 from navolging.audit.services import audit_record
 from navolging.notifications.models import ItemKind, ItemStatus
 from navolging.notifications.services import (
@@ -378,7 +380,12 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
 
 
 def _locked(consult: Consult) -> Consult:
-    return Consult.objects.select_for_update().select_related("requester__user").get(pk=consult.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to requester.
+    return (
+        Consult.objects.select_for_update(of=("self",))
+        .select_related("requester__user")
+        .get(pk=consult.pk)
+    )
 
 
 def consult_propose(
@@ -564,7 +571,11 @@ def consults_anonymise(*, cutoff: dt.datetime, now: dt.datetime | None = None) -
     now = now or timezone.now()
     count = 0
     with transaction.atomic():
-        due = list(Consult.objects.due_for_purge(cutoff).select_for_update().select_related("item"))
+        due = list(
+            Consult.objects.due_for_purge(cutoff)
+            .select_for_update(of=("self",))  # item is a nullable join: PostgreSQL refuses it
+            .select_related("item")
+        )
         for consult in due:
             item = consult.item
             consult.requester = None
@@ -576,10 +587,35 @@ def consults_anonymise(*, cutoff: dt.datetime, now: dt.datetime | None = None) -
                 consult.closed_at = consult.closed_at or now
             consult.anonymised_at = now
             consult.save()
+            # Only the month stays of when it was asked and closed.
+            month = dt.datetime.combine(
+                consult.month or timezone.localdate(consult.created_at).replace(day=1),
+                dt.time(),
+                tzinfo=timezone.get_current_timezone(),
+            )
+            Consult.objects.filter(pk=consult.pk).update(
+                created_at=month, closed_at=month, updated_at=month
+            )
+            _audit_anonymise(consult, item)
             if item is not None:
                 item.delete()
             count += 1
     return count
+
+
+def _audit_anonymise(consult: Consult, item) -> None:
+    """The consult's confidential audit rows (and its appointment's) keep what happened and
+    when, no longer who: otherwise the log would tie the requester to the consult after the
+    consult itself forgot them. The only change retention ever makes to audit rows."""
+    rows = AuditEvent.objects.filter(confidential=True).filter(
+        Q(object_type="coaching.consult", object_id=str(consult.pk))
+        | (
+            Q(object_type="notifications.planneditem", object_id=str(item.pk))
+            if item is not None
+            else Q(pk__in=[])
+        )
+    )
+    rows.update(actor=None, actor_label="", changes={}, origin_ip=None, origin_agent="")
 
 
 def settings_save(*, by: User, request=None, **values) -> CoachingSettings:

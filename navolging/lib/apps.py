@@ -6,3 +6,6 @@ class LibConfig(AppConfig):
     name = "navolging.lib"
     label = "lib"
     verbose_name = _("Lib")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system checks)

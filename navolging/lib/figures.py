@@ -56,3 +56,26 @@ def shown(count: int) -> Shown:
     else:
         text = _("%(low)s to %(high)s") % {"low": found.low, "high": found.high}
     return Shown(found.low, found.high, text)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A band drawn as a bar: solid up to its lowest value, light over the five values it may
+    be, so a chart never shows a smaller number as exact either. Lengths in drawing units."""
+
+    solid: int
+    light: int
+
+
+def chart_top(figures) -> int:
+    """The value at the end of a chart's axis: past the highest band, and at least ten."""
+    return max([figure.high for figure in figures] + [9]) + 1
+
+
+def bar(figure: Shown | Band, *, top: int, room: int) -> Bar:
+    """`figure` as a bar on an axis from 0 to `top` that is `room` units long."""
+
+    def length(value: int) -> int:
+        return round(room * value / top)
+
+    return Bar(length(figure.low), length(figure.high + 1) - length(figure.low))

@@ -59,17 +59,6 @@ def demo_items_load(*, emails: dict[str, str], today: dt.date) -> int:
             ),
             ["employee", "team_leader", "trainer"],
         ),
-        (
-            dict(
-                kind=ItemKind.CONSULT,
-                title="Moeilijk gesprek voorbereiden",
-                confidential=True,
-                location="Online",
-                starts_at=_at(today, 5, 16),
-                ends_at=_at(today, 5, 17),
-            ),
-            ["employee", "trainer"],
-        ),
     ]
     with transaction.atomic():
         for fields, roles in items:

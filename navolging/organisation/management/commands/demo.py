@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 import time
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from navolging.accounts.models import User
+from navolging.coaching.demo import coaching_demo_load
 from navolging.notifications.demo import demo_items_load
 from navolging.organisation import demo
 from navolging.organisation.models import Person, Unit
@@ -102,6 +104,10 @@ class Command(BaseCommand):
         demo_items_load(
             emails={login.role: login.email for login in plan.logins},
             today=timezone.localdate(),
+        )
+        # After the items: the demo team's coming coach visit becomes a Visit of its coach.
+        coaching_demo_load(
+            random.Random(seed), logins={login.role: login.email for login in plan.logins}
         )
         if verbosity:
             self.stdout.write(
