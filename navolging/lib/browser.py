@@ -107,6 +107,41 @@ def new_visit(browser, live_server, **context_options) -> Visit:
 
 
 @pytest.fixture
+def tab(browser, live_server):
+    """`tab()` opens one more fresh browser context (another person, own cookies) on the live
+    server; all are closed at the end of the test."""
+    opened: list[Visit] = []
+
+    def open_tab() -> Visit:
+        visit = new_visit(browser, live_server, accept_downloads=True)
+        opened.append(visit)
+        return visit
+
+    yield open_tab
+    for visit in opened:
+        visit.page.context.close()
+
+
+def dutch(text: str) -> str:
+    """What the page shows for msgid `text`: the Dutch catalogue's text once it exists, the
+    English msgid until then."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("nl"):
+        return gettext(text)
+
+
+def click_and_wait(page: Page, target) -> None:
+    """Click a selector or a locator and wait for the page it leads to."""
+    with page.expect_navigation():
+        if isinstance(target, str):
+            page.click(target)
+        else:
+            target.click()
+
+
+@pytest.fixture
 def visit(browser, live_server, browser_cast):
     """A fresh browser context (no cookies) on the live server."""
     visit = new_visit(browser, live_server)

@@ -5,33 +5,12 @@ figures only, at every step (R11)."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 
 from navolging.buddies.models import NotWith, Pair, PairStatus, Participant
-from navolging.lib.browser import assert_no_axe_violations, log_in, new_visit, screenshot
+from navolging.lib.browser import assert_no_axe_violations, dutch, log_in, screenshot
 from navolging.lib.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def dutch(text: str) -> str:
-    with translation.override("nl"):
-        return gettext(text)
-
-
-@pytest.fixture
-def tab(browser, live_server):
-    opened = []
-
-    def open_tab():
-        visit = new_visit(browser, live_server)
-        opened.append(visit)
-        return visit
-
-    yield open_tab
-    for visit in opened:
-        visit.page.context.close()
 
 
 def _join(visit, search: str) -> None:

@@ -11,11 +11,15 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from navolging.coaching.models import Consult, ConsultStatus
-from navolging.lib.browser import assert_no_axe_violations, log_in, new_visit, screenshot
+from navolging.lib.browser import (
+    assert_no_axe_violations,
+    click_and_wait,
+    dutch,
+    log_in,
+    screenshot,
+)
 from navolging.lib.testing import PASSWORD
 
 from .helpers import assign, make_coach, soon
@@ -30,30 +34,6 @@ CRAWL_LIMIT = 120
 #: Links that change something or leave the app: a crawl only reads.
 SKIP = ("/static/", "/account/uitloggen", "/account/taal", "/beheer/")
 API = ["/api/me", "/api/coaching/my-coach", "/api/coaching/consults"]
-
-
-def dutch(text: str) -> str:
-    with translation.override("nl"):
-        return gettext(text)
-
-
-@pytest.fixture
-def tab(browser, live_server):
-    opened = []
-
-    def open_tab():
-        visit = new_visit(browser, live_server)
-        opened.append(visit)
-        return visit
-
-    yield open_tab
-    for visit in opened:
-        visit.page.context.close()
-
-
-def _click(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def crawl(visit) -> dict[str, str]:
@@ -112,14 +92,14 @@ def test_a_consult_leaves_no_trace_for_the_managers_and_the_office(browser_cast,
 
     # -- the employee asks from Mijn pagina
     jan.open("home")
-    _click(jan.page, f"main a[href='{reverse('coaching:consult_request')}']")
+    click_and_wait(jan.page, f"main a[href='{reverse('coaching:consult_request')}']")
     assert_no_axe_violations(jan.page)
     assert jan.page.is_checked(f"input[name=coach][value='{coach.pk}']")  # own coach first
     jan.page.check("input[name=topic][value=prepare]")
     jan.page.fill("textarea[name=message]", MARKER)
     jan.page.fill("input[name=preferred_times]", TIMES)
     screenshot(jan.page, "consult-request")
-    _click(jan.page, "form.utrecht-form button[type=submit]")
+    click_and_wait(jan.page, "form.utrecht-form button[type=submit]")
     consult = Consult.objects.get()
     assert jan.page.url.endswith(reverse("coaching:consult_detail", args=[consult.pk]))
     assert MARKER in jan.page.inner_text("main")
@@ -127,9 +107,11 @@ def test_a_consult_leaves_no_trace_for_the_managers_and_the_office(browser_cast,
 
     # -- the coach finds it on My teams and plans one of the preferred times
     carla.open("coaching:coach_home")
-    _click(carla.page, f"main a[href='{reverse('coaching:coach_consults')}']")
+    click_and_wait(carla.page, f"main a[href='{reverse('coaching:coach_consults')}']")
     assert_no_axe_violations(carla.page)
-    _click(carla.page, f"main a[href='{reverse('coaching:consult_detail', args=[consult.pk])}']")
+    click_and_wait(
+        carla.page, f"main a[href='{reverse('coaching:consult_detail', args=[consult.pk])}']"
+    )
     assert MARKER in carla.page.inner_text("main") and TIMES in carla.page.inner_text("main")
     assert_no_axe_violations(carla.page)
     start, _end = soon(days=4, hour=14)
@@ -138,7 +120,7 @@ def test_a_consult_leaves_no_trace_for_the_managers_and_the_office(browser_cast,
     carla.page.fill("input[name=end]", "15:00")
     carla.page.fill("input[name=location]", "Kamer 3.07")
     screenshot(carla.page, "consult-plan")
-    _click(carla.page, "button[name=action][value=plan]")
+    click_and_wait(carla.page, "button[name=action][value=plan]")
     consult.refresh_from_db()
     assert consult.status == ConsultStatus.PLANNED and consult.item is not None
     assert dutch("Planned. You both get an invitation for your calendar.") in (

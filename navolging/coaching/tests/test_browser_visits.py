@@ -8,11 +8,16 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from navolging.coaching.models import Visit
-from navolging.lib.browser import assert_no_axe_violations, log_in, new_visit, screenshot
+from navolging.lib.browser import (
+    assert_no_axe_violations,
+    click_and_wait,
+    dutch,
+    log_in,
+    screenshot,
+)
 from navolging.lib.testing import PASSWORD
 from navolging.notifications.models import PlannedItem
 
@@ -22,30 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 REFLECTION = "Het team luistert goed en durft elkaar aan te spreken."
 NOTE = "Privé: de teamleider onderbrak Jan twee keer, volgende keer op letten."
-
-
-def dutch(text: str) -> str:
-    with translation.override("nl"):
-        return gettext(text)
-
-
-@pytest.fixture
-def tab(browser, live_server):
-    opened = []
-
-    def open_tab():
-        visit = new_visit(browser, live_server)
-        opened.append(visit)
-        return visit
-
-    yield open_tab
-    for visit in opened:
-        visit.page.context.close()
-
-
-def _click(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def test_the_coach_plans_and_reflects_and_the_manager_reads_only_the_mirror(browser_cast, tab):
@@ -63,9 +44,9 @@ def test_the_coach_plans_and_reflects_and_the_manager_reads_only_the_mirror(brow
     assert cast.team.name in carla.page.inner_text("main")
     screenshot(carla.page, "coach-my-teams")
     assert_no_axe_violations(carla.page)
-    _click(carla.page, f"a[href='{reverse('coaching:team_detail', args=[cast.team.pk])}']")
+    click_and_wait(carla.page, f"a[href='{reverse('coaching:team_detail', args=[cast.team.pk])}']")
     assert_no_axe_violations(carla.page)
-    _click(carla.page, f"a[href='{reverse('coaching:visit_plan', args=[cast.team.pk])}']")
+    click_and_wait(carla.page, f"a[href='{reverse('coaching:visit_plan', args=[cast.team.pk])}']")
     assert_no_axe_violations(carla.page)
     day = timezone.localdate() + dt.timedelta(days=7)
     carla.page.check("input[name=kind][value=team_meeting]")
@@ -74,7 +55,7 @@ def test_the_coach_plans_and_reflects_and_the_manager_reads_only_the_mirror(brow
     carla.page.fill("input[name=end]", "11:00")
     carla.page.fill("input[name=location]", "Zaal 2.14")
     screenshot(carla.page, "coach-visit-plan")
-    _click(carla.page, "form.utrecht-form button[type=submit]")
+    click_and_wait(carla.page, "form.utrecht-form button[type=submit]")
     visit = Visit.objects.get()
     assert carla.page.url.endswith(reverse("coaching:visit_detail", args=[visit.pk]))
     assert dutch("The visit is planned. Everyone invited gets an invitation.") in (
@@ -90,11 +71,11 @@ def test_the_coach_plans_and_reflects_and_the_manager_reads_only_the_mirror(brow
         starts_at=start, ends_at=start + dt.timedelta(hours=1)
     )
     carla.open("coaching:visit_detail", visit.pk)
-    _click(carla.page, f"a[href='{reverse('coaching:visit_reflect', args=[visit.pk])}']")
+    click_and_wait(carla.page, f"a[href='{reverse('coaching:visit_reflect', args=[visit.pk])}']")
     assert_no_axe_violations(carla.page)
     carla.page.fill("textarea[name=reflection]", REFLECTION)
     carla.page.fill("textarea[name=private_note]", NOTE)
-    _click(carla.page, "form.utrecht-form button[type=submit]")
+    click_and_wait(carla.page, "form.utrecht-form button[type=submit]")
     main = carla.page.inner_text("main")
     assert REFLECTION in main and NOTE in main
     screenshot(carla.page, "coach-visit-reflection")

@@ -9,41 +9,20 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from navolging.accounts.models import User
 from navolging.audit.models import AuditEvent
 from navolging.intervision.models import AttendanceRecord, Group, Membership, Round, Session
-from navolging.lib.browser import assert_no_axe_violations, log_in, new_visit, screenshot
+from navolging.lib.browser import assert_no_axe_violations, dutch, log_in, screenshot
 from navolging.organisation.demo import DEFAULT_PASSWORD, demo_logins_recorded
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def dutch(text: str) -> str:
-    with translation.override("nl"):
-        return gettext(text)
 
 
 @pytest.fixture
 def demo(transactional_db):
     call_command("demo", size=600, seed=11, verbosity=0)
     return {login.role: login.email for login in demo_logins_recorded()}
-
-
-@pytest.fixture
-def tab(browser, live_server):
-    opened = []
-
-    def open_tab():
-        visit = new_visit(browser, live_server, accept_downloads=True)
-        opened.append(visit)
-        return visit
-
-    yield open_tab
-    for visit in opened:
-        visit.page.context.close()
 
 
 def _a_move_that_breaks_the_size_rule(round_: Round) -> tuple[int, int]:

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 
-from navolging.lib.browser import log_in, screenshot
+from navolging.lib.browser import dutch, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def dutch(text: str) -> str:
-    # The page shows the Dutch catalogue's text once it exists, the English msgid until then.
-    with translation.override("nl"):
-        return gettext(text)
 
 
 def test_employee_logs_in_and_lands_on_my_page_in_dutch(visit, browser_cast):

@@ -15,17 +15,17 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext
 
 from navolging.audit.models import AuditEvent
-from navolging.lib.browser import assert_no_axe_violations, log_in, screenshot
+from navolging.lib.browser import (
+    assert_no_axe_violations,
+    click_and_wait,
+    dutch,
+    log_in,
+    screenshot,
+)
 from navolging.organisation.importing.messages import ROW_COLUMN
 from navolging.organisation.models import Person, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def dutch(text: str) -> str:
-    # The page shows the Dutch catalogue's text once it exists, the English msgid until then.
-    with translation.override("nl"):
-        return gettext(text)
 
 
 def dutch_plural(singular: str, plural: str, count: int) -> str:
@@ -103,11 +103,6 @@ def write_export(directory: Path, rows: list[list[str]]) -> Path:
     path = directory / FILENAME
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     return path
-
-
-def click_and_wait(page, locator) -> None:
-    with page.expect_navigation():
-        locator.click()
 
 
 def upload_through_the_menu(visit, path: Path) -> None:
