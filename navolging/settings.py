@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "navolging.intervision",
     "navolging.buddies",
     "navolging.coaching",
+    "navolging.followup",
+    "navolging.training",
     "navolging.lib",
     "navolging.api",
     "django.contrib.admin",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("agenda/", include("navolging.notifications.urls")),
     path("buddy/", include("navolging.buddies.urls")),
     path("teamcoach/", include("navolging.coaching.urls")),
+    path("follow-up/", include("navolging.followup.urls")),
+    path("maatwerk/", include("navolging.training.urls")),
     path("api/", api.urls),
     path("beheer/", admin.site.urls),
 ]

@@ -241,6 +241,17 @@ class BaseProgramme(models.Model):
         related_name="base_programmes",
         limit_choices_to={"is_trainer": True},
     )
+    #: The external head trainer of this team or MT: decides on tailored training with its
+    #: manager and the AS. One of `trainers`.
+    head_trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head trainer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="head_trainer_of",
+        limit_choices_to={"is_trainer": True},
+    )
 
     class Meta:
         verbose_name = _("base programme")
