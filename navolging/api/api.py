@@ -68,3 +68,32 @@ def my_consults(request):
     for consult in consults:
         coaching_services.consult_seen(consult=consult, by=request.auth, request=request)
     return consults
+
+
+# -- best practices --------------------------------------------------------------------------
+
+
+class BestPracticeOut(Schema):
+    """A shared best practice. `author` is null when it was published without a name;
+    `created_at` is the day only (a time could be matched to the session it came from)."""
+
+    id: int
+    title: str
+    text: str
+    themes: list[str]
+    instrument: str
+    created_at: dt.date
+    author: str | None
+
+
+@api.get("/best-practices", response=list[BestPracticeOut], tags=["best practices"])
+def best_practices(request):
+    """The shared best practices, newest first."""
+    from navolging.followup import selectors as followup_selectors
+    from navolging.followup.models import BestPractice
+
+    practices = BestPractice.objects.shared().select_related("author__person")
+    return [
+        followup_selectors.practice_row(practice)
+        for practice in practices.prefetch_related("themes").order_by("-created_at", "-pk")
+    ]

@@ -18,6 +18,9 @@ def navigation(request) -> dict:
     if user.has_role(Role.EMPLOYEE):
         items.append((reverse("coaching:mine"), _("Team coach"), "coach"))
         items.append((reverse("buddies:mine"), _("My buddy"), "buddy"))
+    if user.has_role(Role.MANAGER, Role.TRAINER, Role.PROGRAMME_OFFICE):
+        items.append((reverse("followup:session_list"), _("Follow-up sessions"), "followup"))
+    items.append((reverse("followup:practice_list"), _("Best practices"), "best_practices"))
     if user.has_role(Role.MANAGER):
         items.append((reverse("intervision:my_group"), _("Intervision"), "intervision"))
     if user.has_role(Role.TRAINER):

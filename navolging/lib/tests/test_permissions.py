@@ -119,6 +119,26 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "coaching:coach_edit": (OFFICE, {"GET", "POST"}),
     "coaching:consult_figures": (OFFICE, {"GET"}),
     "coaching:settings": (OFFICE, {"GET", "POST"}),
+    # Follow-up (issue 7): every role may try; a session one may not read, or a best practice
+    # one did not write (to change it), is 404. Planning: the office or the unit's manager.
+    "followup:session_list": (EVERYONE, {"GET"}),
+    "followup:session_plan": (EVERYONE, {"GET", "POST"}),
+    "followup:session_detail": (EVERYONE, {"GET"}),
+    "followup:session_record": (EVERYONE, {"GET", "POST"}),
+    "followup:practice_list": (EVERYONE, {"GET"}),
+    "followup:practice_export": (EVERYONE, {"GET"}),
+    "followup:practice_create": (EVERYONE, {"GET", "POST"}),
+    "followup:practice_detail": (EVERYONE, {"GET"}),
+    "followup:practice_edit": (EVERYONE, {"GET", "POST"}),
+    "followup:practice_delete": (EVERYONE, {"POST"}),
+    "followup:goal_list": (OFFICE, {"GET"}),
+    "followup:goal_add": (OFFICE, {"GET", "POST"}),
+    "followup:goal_edit": (OFFICE, {"GET", "POST"}),
+    "followup:goal_move": (OFFICE, {"POST"}),
+    "followup:goal_active": (OFFICE, {"POST"}),
+    "followup:goal_delete": (OFFICE, {"POST"}),
+    "followup:theme_add": (OFFICE, {"POST"}),
+    "followup:figures": (OFFICE, {"GET"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
 # (technical administrators only) and the JSON API (session login, CSRF).
@@ -166,6 +186,20 @@ def _url(name: str, cast) -> str:
         "coaching:visit_plan": {"pk": 999999},
         "coaching:assign": {"pk": 999999},
         "coaching:coach_edit": {"pk": 999999},
+        **{
+            f"followup:{name}": {"pk": 999999}
+            for name in (
+                "session_detail",
+                "session_record",
+                "practice_detail",
+                "practice_edit",
+                "practice_delete",
+                "goal_edit",
+                "goal_move",
+                "goal_active",
+                "goal_delete",
+            )
+        },
         **{
             f"coaching:{name}": {"pk": uuid.uuid4()}
             for name in (
