@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from navolging.accounts.models import User
 from navolging.coaching.demo import coaching_demo_load
+from navolging.followup.demo import followup_demo_load
 from navolging.notifications.demo import demo_items_load
 from navolging.organisation import demo
 from navolging.organisation.models import Person, Unit
@@ -107,6 +108,10 @@ class Command(BaseCommand):
         )
         # After the items: the demo team's coming coach visit becomes a Visit of its coach.
         coaching_demo_load(
+            random.Random(seed), logins={login.role: login.email for login in plan.logins}
+        )
+        # Also after the items: the demo team's coming follow-up session becomes a session.
+        followup_demo_load(
             random.Random(seed), logins={login.role: login.email for login in plan.logins}
         )
         if verbosity:
