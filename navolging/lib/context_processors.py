@@ -21,6 +21,9 @@ def navigation(request) -> dict:
     if user.has_role(Role.MANAGER, Role.TRAINER, Role.PROGRAMME_OFFICE):
         items.append((reverse("followup:session_list"), _("Follow-up sessions"), "followup"))
     items.append((reverse("followup:practice_list"), _("Best practices"), "best_practices"))
+    if user.has_role(Role.MANAGER, Role.TRAINER, Role.AS, Role.PROGRAMME_OFFICE):
+        # One entry: the list sends each role to its own page (the AS to what waits for them).
+        items.append((reverse("training:request_list"), _("Tailored training"), "training"))
     if user.has_role(Role.MANAGER):
         items.append((reverse("intervision:my_group"), _("Intervision"), "intervision"))
     if user.has_role(Role.TRAINER):

@@ -24,9 +24,26 @@ class BaseProgrammeForm(NLDSFormMixin, forms.ModelForm):
         help_text=_("The coach, facilitator or head trainer is later chosen from these trainers."),
     )
 
+    head_trainer = forms.ModelChoiceField(
+        label=_("Head trainer"),
+        queryset=User.objects.filter(is_trainer=True, is_active=True).order_by("name"),
+        required=False,
+        help_text=_(
+            "One of the trainers involved. Decides on tailored training together with the "
+            "manager and the AS."
+        ),
+    )
+
     class Meta:
         model = BaseProgramme
-        fields = ["completed_on", "trainers"]
+        fields = ["completed_on", "trainers", "head_trainer"]
+
+    def clean(self):
+        data = super().clean()
+        head = data.get("head_trainer")
+        if head is not None and head not in list(data.get("trainers") or []):
+            self.add_error("head_trainer", _("Choose the head trainer from the trainers involved."))
+        return data
 
 
 class PersonSearchForm(NLDSFormMixin, forms.Form):

@@ -101,6 +101,7 @@ def base_programme_edit(request, pk: int, scope: str):
             scope=scope,
             completed_on=form.cleaned_data["completed_on"],
             trainers=list(form.cleaned_data["trainers"]),
+            head_trainer=form.cleaned_data["head_trainer"],
             by=request.user,
             request=request,
         )

@@ -139,6 +139,22 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "followup:goal_delete": (OFFICE, {"POST"}),
     "followup:theme_add": (OFFICE, {"POST"}),
     "followup:figures": (OFFICE, {"GET"}),
+    # Tailored training (issue 7): every role may try; a request one is not a party to (or the
+    # trainer of, or the office for) is 404. The AS's and the trainer's lists by role.
+    "training:request_list": (EVERYONE, {"GET"}),
+    "training:request_create": (EVERYONE, {"GET", "POST"}),
+    "training:request_detail": (EVERYONE, {"GET"}),
+    "training:request_edit": (EVERYONE, {"GET", "POST"}),
+    "training:request_submit": (EVERYONE, {"POST"}),
+    "training:request_propose": (EVERYONE, {"GET", "POST"}),
+    "training:request_view": (EVERYONE, {"POST"}),
+    "training:request_send_back": (EVERYONE, {"POST"}),
+    "training:request_plan": (EVERYONE, {"GET", "POST"}),
+    "training:request_delivered": (EVERYONE, {"POST"}),
+    "training:request_evaluate": (EVERYONE, {"POST"}),
+    "training:as_waiting": ({"as_adviser"}, {"GET"}),
+    "training:trainer_list": ({"trainer"}, {"GET"}),
+    "training:office": (OFFICE, {"GET"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
 # (technical administrators only) and the JSON API (session login, CSRF).
@@ -198,6 +214,20 @@ def _url(name: str, cast) -> str:
                 "goal_move",
                 "goal_active",
                 "goal_delete",
+            )
+        },
+        **{
+            f"training:request_{name}": {"pk": 999999}
+            for name in (
+                "detail",
+                "edit",
+                "submit",
+                "propose",
+                "view",
+                "send_back",
+                "plan",
+                "delivered",
+                "evaluate",
             )
         },
         **{
