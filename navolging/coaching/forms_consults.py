@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from navolging.accounts.models import User
-from navolging.lib.forms import NLDSFormMixin
+from navolging.lib.forms import MomentForm, NLDSFormMixin
 
 from .models import ConsultTopic
 
@@ -81,24 +78,9 @@ class ConsultRequestForm(NLDSFormMixin, forms.Form):
         return self.coaches[self.cleaned_data["coach"]]
 
 
-class ConsultTimeForm(NLDSFormMixin, forms.Form):
+class ConsultTimeForm(MomentForm):
     """The coach's time for the conversation, in Amsterdam time."""
 
-    day = forms.DateField(
-        label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Give a date."), "invalid": _("Give a valid date.")},
-    )
-    start = forms.TimeField(
-        label=_("From"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": _("Give a time."), "invalid": _("Give a valid time.")},
-    )
-    end = forms.TimeField(
-        label=_("Until"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": _("Give a time."), "invalid": _("Give a valid time.")},
-    )
     location = forms.CharField(
         label=_("Place"),
         max_length=200,
@@ -106,20 +88,6 @@ class ConsultTimeForm(NLDSFormMixin, forms.Form):
         help_text=_("A room, or a video call. Only you and the person who asked see it."),
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("day") and data.get("start") and data.get("end"):
-            if self.ends_at() <= self.starts_at():
-                self.add_error("end", _("The end must come after the start."))
-            elif self.starts_at() <= timezone.now():
-                self.add_error("day", _("Choose a moment in the future."))
-        return data
-
-    def _at(self, time: dt.time) -> dt.datetime:
-        return dt.datetime.combine(self.cleaned_data["day"], time, timezone.get_default_timezone())
-
-    def starts_at(self) -> dt.datetime:
-        return self._at(self.cleaned_data["start"])
-
-    def ends_at(self) -> dt.datetime:
-        return self._at(self.cleaned_data["end"])
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].label, self.fields["end"].label = _("From"), _("Until")

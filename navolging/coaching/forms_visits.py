@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from navolging.lib.forms import NLDSFormMixin
+from navolging.lib.forms import MomentForm, NLDSFormMixin
 
 from .models import Visit, VisitKind
 
 _PLACE_HELP = _("For example: room 2.14, Stadskantoor, or a link to the online meeting.")
 
 
-class VisitForm(NLDSFormMixin, forms.Form):
+class VisitForm(MomentForm):
     """Date, times and place of a visit; times are Dutch time (Europe/Amsterdam)."""
+
+    field_order = ["kind", "day", "start", "end", "location", "invite_team"]
 
     kind = forms.ChoiceField(
         label=_("What kind of meeting"),
         choices=VisitKind.choices,
         widget=forms.RadioSelect,
         initial=VisitKind.TEAM_MEETING,
-    )
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(
-        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end = forms.TimeField(
-        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     location = forms.CharField(
         label=_("Place"), max_length=200, required=False, help_text=_PLACE_HELP
@@ -42,25 +35,6 @@ class VisitForm(NLDSFormMixin, forms.Form):
             "team should get an invite too."
         ),
     )
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        if data["end"] <= data["start"]:
-            self.add_error("end", _("The end time must be later than the start time."))
-        elif self.starts_at() <= timezone.now():
-            self.add_error("day", _("Choose a moment in the future."))
-        return data
-
-    def _moment(self, time: dt.time) -> dt.datetime:
-        return dt.datetime.combine(self.cleaned_data["day"], time, timezone.get_default_timezone())
-
-    def starts_at(self) -> dt.datetime:
-        return self._moment(self.cleaned_data["start"])
-
-    def ends_at(self) -> dt.datetime:
-        return self._moment(self.cleaned_data["end"])
 
 
 class VisitMoveForm(VisitForm):

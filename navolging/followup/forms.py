@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from navolging.lib.forms import NLDSFormMixin
+from navolging.lib.forms import MomentForm, NLDSFormMixin
 
 from .models import BestPractice, FollowUpSession, Goal, GoalProgress, Instrument, Theme
 from .services import PracticeIn
@@ -63,16 +60,9 @@ class LeaderChoice(forms.ModelChoiceField):
         return obj.display_name + (f" ({_('trainer')})" if obj.is_trainer else "")
 
 
-class SessionPlanForm(NLDSFormMixin, forms.Form):
+class SessionPlanForm(MomentForm):
     """Step two: when, where, who leads it and who is invited. Times are Dutch time."""
 
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(
-        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end = forms.TimeField(
-        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
     location = forms.CharField(
         label=_("Place"),
         max_length=200,
@@ -98,25 +88,6 @@ class SessionPlanForm(NLDSFormMixin, forms.Form):
         self.fields["led_by"].queryset = leaders
         self.fields["participants"].queryset = people
         self.fields["participants"].initial = list(people) if people is not None else []
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        if data["end"] <= data["start"]:
-            self.add_error("end", _("The end time must be later than the start time."))
-        elif self.starts_at() <= timezone.now():
-            self.add_error("day", _("Choose a moment in the future."))
-        return data
-
-    def _moment(self, time: dt.time) -> dt.datetime:
-        return dt.datetime.combine(self.cleaned_data["day"], time, timezone.get_default_timezone())
-
-    def starts_at(self) -> dt.datetime:
-        return self._moment(self.cleaned_data["start"])
-
-    def ends_at(self) -> dt.datetime:
-        return self._moment(self.cleaned_data["end"])
 
 
 # -- the record -------------------------------------------------------------------------------

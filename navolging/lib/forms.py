@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 _WIDGET_CLASSES = {
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
@@ -50,3 +54,42 @@ class NLDSFormMixin:
             field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect
         ):
             field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class MomentForm(NLDSFormMixin, forms.Form):
+    """A date with a start and end time in Dutch time (Europe/Amsterdam), in the future: the
+    one place for when a visit, session, consult or training takes place."""
+
+    day = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Give a date."), "invalid": _("Give a valid date.")},
+    )
+    start = forms.TimeField(
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": _("Give a time."), "invalid": _("Give a valid time.")},
+    )
+    end = forms.TimeField(
+        label=_("End time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": _("Give a time."), "invalid": _("Give a valid time.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start") and data.get("end"):
+            if data["end"] <= data["start"]:
+                self.add_error("end", _("The end time must be later than the start time."))
+            elif self.starts_at() <= timezone.now():
+                self.add_error("day", _("Choose a moment in the future."))
+        return data
+
+    def _at(self, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(self.cleaned_data["day"], time, timezone.get_default_timezone())
+
+    def starts_at(self) -> dt.datetime:
+        return self._at(self.cleaned_data["start"])
+
+    def ends_at(self) -> dt.datetime:
+        return self._at(self.cleaned_data["end"])

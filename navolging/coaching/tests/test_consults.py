@@ -394,7 +394,7 @@ def _nothing_changed(consult: Consult, mails_before: int) -> None:
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        (time_data(start="11:00", end="10:00"), "The end must come after the start."),
+        (time_data(start="11:00", end="10:00"), "The end time must be later than the start time."),
         (time_data(days=-1), "Choose a moment in the future."),
         (time_data(days=0, start="00:00", end="00:30"), "Choose a moment in the future."),
         ({"day": "morgen", "start": "10:00", "end": "11:00"}, "Give a valid date."),
