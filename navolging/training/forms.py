@@ -29,10 +29,9 @@ def target_choices(units: list[Unit]) -> list[tuple[str, str]]:
     return choices
 
 
-class RequestForm(NLDSFormMixin, forms.Form):
-    """A new request: for which team or MT, what is needed and why."""
+class NeedForm(NLDSFormMixin, forms.Form):
+    """What is needed and why: the heart of a request, new or changed."""
 
-    target = forms.ChoiceField(label=_("For which team or management team"), choices=[])
     what = forms.CharField(
         label=_("What is needed"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -45,6 +44,13 @@ class RequestForm(NLDSFormMixin, forms.Form):
         max_length=5000,
         help_text=_WHY_HELP,
     )
+
+
+class RequestForm(NeedForm):
+    """A new request: for which team or MT, what is needed and why."""
+
+    field_order = ["target", "what", "why"]
+    target = forms.ChoiceField(label=_("For which team or management team"), choices=[])
     session = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units: list[Unit], **kwargs):
@@ -57,19 +63,7 @@ class RequestForm(NLDSFormMixin, forms.Form):
         return self.units[int(pk)], scope
 
 
-class EditForm(NLDSFormMixin, forms.Form):
-    what = forms.CharField(
-        label=_("What is needed"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        help_text=_WHAT_HELP,
-    )
-    why = forms.CharField(
-        label=_("Why"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        help_text=_WHY_HELP,
-    )
+class EditForm(NeedForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
