@@ -698,7 +698,13 @@ def demo_load(plan: DemoPlan, *, password: str, progress: Progress | None = None
         programmes = insert(
             BaseProgramme,
             [
-                BaseProgramme(unit_id=units[p.unit].pk, scope=p.scope, completed_on=p.completed_on)
+                BaseProgramme(
+                    unit_id=units[p.unit].pk,
+                    scope=p.scope,
+                    completed_on=p.completed_on,
+                    # The first of its trainers leads it: decides on tailored training.
+                    head_trainer_id=user_ids[p.trainers[0]] if p.trainers else None,
+                )
                 for p in plan.programmes
             ],
             "base programmes",

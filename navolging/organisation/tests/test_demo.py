@@ -228,3 +228,12 @@ def test_the_demo_plans_a_few_items_without_sending_mail(output, mailoutbox):
     client.force_login(users["employee"])
     body = client.get(reverse("notifications:agenda")).content.decode()
     assert "Follow-up sessie: wat werkt in ons team?" in body
+
+
+def test_every_base_programme_with_trainers_has_one_of_them_as_head_trainer(output):
+    from navolging.organisation.models import BaseProgramme
+
+    programmes = BaseProgramme.objects.prefetch_related("trainers")
+    with_trainers = [p for p in programmes if p.trainers.all()]
+    assert with_trainers
+    assert all(p.head_trainer in p.trainers.all() for p in with_trainers)
