@@ -122,7 +122,7 @@ def managers_of(unit: Unit) -> list[Person]:
 
 
 def sessions_visible_to(user: User) -> QuerySet[FollowUpSession]:
-    sessions = FollowUpSession.objects.select_related("unit", "item", "led_by")
+    sessions = FollowUpSession.objects.select_related("unit", "item", "led_by__person")
     if user.has_role(Role.PROGRAMME_OFFICE):
         return sessions
     mine = Q(led_by=user) | Q(item__attendances__user=user)

@@ -20,7 +20,7 @@ from navolging.accounts.models import Role, User
 from navolging.organisation.models import BaseProgramme
 
 from .models import Party, Stage, TrainingRequest, View
-from .services import is_trainer_of, parties_of
+from .services import is_trainer_of, manager_user_id, parties_of
 
 _RELATED = ("unit__head", "unit__parent__head", "trainer", "item", "requested_by")
 
@@ -60,7 +60,8 @@ def managed_requests(user: User) -> list[TrainingRequest]:
         | Q(unit__head__user=user)
         | Q(unit__head__isnull=True, unit__parent__head__user=user)
     ).select_related(*_RELATED)
-    return [t for t in candidates if Party.MANAGER in parties_of(user, t)]
+    # Only the manager party matters here: no head-trainer lookup per request.
+    return [t for t in candidates if manager_user_id(t) == user.pk]
 
 
 def trainer_requests(user: User) -> QuerySet[TrainingRequest]:

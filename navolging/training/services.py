@@ -64,12 +64,18 @@ def programme_of(request: TrainingRequest) -> BaseProgramme | None:
     )
 
 
+def manager_user_id(request: TrainingRequest) -> int | None:
+    """The login of the manager party (whoever leads the unit now), without reading it."""
+    leader = request.unit.leader()
+    if leader is None or not leader.active:
+        return None
+    return leader.user_id
+
+
 def manager_of(request: TrainingRequest) -> User | None:
     """The manager party: whoever leads the unit now."""
-    leader = request.unit.leader()
-    if leader is None or not leader.active or leader.user_id is None:
-        return None
-    return leader.user
+    pk = manager_user_id(request)
+    return request.unit.leader().user if pk is not None else None
 
 
 def head_trainer_of(request: TrainingRequest) -> User | None:
