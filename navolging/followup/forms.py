@@ -243,3 +243,9 @@ class PracticeFilterForm(forms.Form):
         label=_("Instrument"), choices=[("", _("All"))] + list(Instrument.choices), required=False
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+
+class SessionMoveForm(MomentForm):
+    """Another date, time or place for a session that has not started."""
+
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)

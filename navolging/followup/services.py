@@ -20,7 +20,7 @@ from django.utils import timezone
 from navolging.accounts.models import User
 from navolging.audit.services import audit_record
 from navolging.notifications.models import ItemKind, ItemStatus
-from navolging.notifications.services import item_plan, notify
+from navolging.notifications.services import item_cancel, item_move, item_plan, notify
 from navolging.organisation.models import Unit
 
 from . import selectors
@@ -208,6 +208,46 @@ def session_plan(
             request=request,
             changes={"unit": unit.name, "scope": scope, "led_by": led_by.email},
         )
+    return session
+
+
+def _may_change(session: FollowUpSession, by: User) -> None:
+    """Whoever may plan for the unit may move or cancel its session, until it starts."""
+    if not selectors.may_plan_for(by, session.unit):
+        raise FollowUpError("not_allowed")
+    if session.item.status == ItemStatus.CANCELLED:
+        raise FollowUpError("cancelled")
+    if session.item.starts_at <= timezone.now():
+        raise FollowUpError("started")
+
+
+def session_move(
+    *,
+    session: FollowUpSession,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    by: User,
+    location: str = "",
+    request=None,
+) -> FollowUpSession:
+    """Another time or place; everyone invited gets the updated invite."""
+    _may_change(session, by)
+    if ends_at <= starts_at:
+        raise FollowUpError("ends_before_start")
+    if starts_at <= timezone.now():
+        raise FollowUpError("in_the_past")
+    with transaction.atomic():
+        item_move(item=session.item, starts_at=starts_at, ends_at=ends_at, location=location, by=by)
+        audit_record(action="followup.session_move", actor=by, obj=session, request=request)
+    return session
+
+
+def session_cancel(*, session: FollowUpSession, by: User, request=None) -> FollowUpSession:
+    """Cancel a session that has not started; everyone invited gets the cancellation."""
+    _may_change(session, by)
+    with transaction.atomic():
+        item_cancel(item=session.item, by=by)
+        audit_record(action="followup.session_cancel", actor=by, obj=session, request=request)
     return session
 
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("sessie/nieuw/", views.session_plan, name="session_plan"),
     path("sessie/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessie/<int:pk>/verslag/", views.session_record, name="session_record"),
+    path("sessie/<int:pk>/verplaatsen/", views.session_move, name="session_move"),
+    path("sessie/<int:pk>/afzeggen/", views.session_cancel, name="session_cancel"),
     # The best-practice library: everyone.
     path("best-practices/", views.practice_list, name="practice_list"),
     path("best-practices/export.csv", views.practice_export, name="practice_export"),

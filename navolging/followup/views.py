@@ -31,6 +31,7 @@ from .forms import (
     PracticeFormSet,
     RecordForm,
     SessionChooseForm,
+    SessionMoveForm,
     SessionPlanForm,
     ThemeForm,
 )
@@ -47,6 +48,7 @@ def _error_text(code: str) -> str:
         "in_the_past": _("Choose a moment in the future."),
         "led_by": _("Choose who leads the session from the list."),
         "cancelled": _("This session is cancelled."),
+        "started": _("This session has started: it can no longer be moved or cancelled."),
         "not_yet": _("You can record the outcome once the session has started."),
         "need_what_why": _("Say what is needed and why when the team or MT needs more."),
         "score": _("Choose a score from the list for each goal."),
@@ -163,6 +165,7 @@ def session_detail(request, pk: int):
         "participants": sorted((a.user for a in attendances), key=lambda u: u.display_name),
         "is_attendee": any(a.user_id == user.pk for a in attendances),
         "is_leader": session.led_by_id == user.pk,
+        "may_change": selectors.may_plan_for(user, session.unit),
         "progress": list(session.progress.select_related("goal").order_by("goal__order")),
         "practices": selectors.session_best_practices(session, user),
         "training_url": _training_url(session)
@@ -181,6 +184,56 @@ def _training_url(session: FollowUpSession) -> str | None:
         return reverse("training:request_create") + "?" + urlencode({"session": session.pk})
     except NoReverseMatch:  # the training pages are not there yet
         return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_move(request, pk: int):
+    """Another time or place, until the session starts: for whoever may plan for its unit."""
+    session = selectors.session_for(request.user, pk)
+    if not selectors.may_plan_for(request.user, session.unit):
+        raise Http404
+    local = timezone.localtime(session.item.starts_at)
+    initial = {
+        "day": local.date(),
+        "start": local.time(),
+        "end": timezone.localtime(session.item.ends_at).time(),
+        "location": session.item.location,
+    }
+    form = SessionMoveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_move(
+                session=session,
+                starts_at=form.starts_at(),
+                ends_at=form.ends_at(),
+                location=form.cleaned_data["location"],
+                by=request.user,
+                request=request,
+            )
+        except services.FollowUpError as error:
+            form.add_error(None, _error_text(error.code))
+        else:
+            messages.success(request, _("Moved. Everyone invited gets the update."))
+            return redirect("followup:session_detail", pk=session.pk)
+    status = 400 if form.errors else 200
+    context = {"session": session, "form": form, "active_nav": "followup"}
+    return render(request, "followup/session_move.html", context, status=status)
+
+
+@require_POST
+@login_required
+def session_cancel(request, pk: int):
+    session = selectors.session_for(request.user, pk)
+    if not selectors.may_plan_for(request.user, session.unit):
+        raise Http404
+    try:
+        services.session_cancel(session=session, by=request.user, request=request)
+    except services.FollowUpError as error:
+        messages.error(request, _error_text(error.code))
+    else:
+        messages.success(request, _("Cancelled. Everyone invited gets the cancellation."))
+    return redirect("followup:session_detail", pk=session.pk)
 
 
 @require_http_methods(["GET", "POST"])

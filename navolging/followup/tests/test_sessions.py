@@ -310,3 +310,70 @@ def test_sessions_of_a_department_are_seen_by_its_head_but_not_its_team_leader(c
     assert client_as("manager").get(url).status_code == 200
     assert client_as("director").get(url).status_code == 200  # a manager further up
     assert client_as("team_leader").get(url).status_code == 404
+
+
+# -- moving and cancelling ----------------------------------------------------------------------
+
+
+def test_the_planner_moves_a_session_and_everyone_gets_the_update(cast, client_as):
+    session = plan(cast)
+    before = OutboxMessage.objects.count()
+    start, _end = soon(days=10, hour=13)
+    response = client_as("office").post(
+        reverse("followup:session_move", args=[session.pk]),
+        {"day": start.date().isoformat(), "start": "13:00", "end": "14:30", "location": "Zaal 5"},
+    )
+    assert response.status_code == 302
+    session.item.refresh_from_db()
+    assert timezone.localtime(session.item.starts_at).hour == 13
+    assert session.item.location == "Zaal 5" and session.item.sequence == 1
+    attendees = set(session.item.attendances.values_list("user_id", flat=True))
+    updated = OutboxMessage.objects.order_by("pk")[before:]
+    assert {m.recipient_id for m in updated} == attendees
+    assert all(m.ics_method == "REQUEST" for m in updated)
+    assert AuditEvent.objects.listable().filter(action="followup.session_move").exists()
+
+
+def test_the_units_manager_cancels_and_everyone_gets_the_cancellation(cast, client_as):
+    session = plan(cast)
+    before = OutboxMessage.objects.count()
+    response = client_as("team_leader").post(
+        reverse("followup:session_cancel", args=[session.pk])
+    )
+    assert response.status_code == 302
+    session.item.refresh_from_db()
+    assert session.item.status == "cancelled"
+    assert {m.ics_method for m in OutboxMessage.objects.order_by("pk")[before:]} == {"CANCEL"}
+    page = client_as("team_leader").get(reverse("followup:session_detail", args=[session.pk]))
+    assert reverse("followup:session_move", args=[session.pk]) not in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["employee", "outsider", "trainer", "as_adviser"])
+def test_others_cannot_move_or_cancel_a_session(cast, client_as, role):
+    session = plan(cast)
+    client = client_as(role)
+    assert client.get(reverse("followup:session_move", args=[session.pk])).status_code == 404
+    assert client.post(reverse("followup:session_cancel", args=[session.pk])).status_code == 404
+    session.item.refresh_from_db()
+    assert session.item.status == "planned" and session.item.sequence == 0
+
+
+def test_a_session_that_started_or_bad_times_are_refused_and_nothing_changes(cast, client_as):
+    session = plan(cast)
+    client = client_as("office")
+    url = reverse("followup:session_move", args=[session.pk])
+    day = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    response = client.post(url, {"day": day, "start": "15:00", "end": "14:00"})
+    assert response.status_code == 400
+    assert escape(gettext("The end time must be later than the start time.")) in (
+        response.content.decode()
+    )
+    held(session)
+    response = client.post(url, {"day": day, "start": "10:00", "end": "11:00"})
+    assert response.status_code == 400
+    assert escape(
+        gettext("This session has started: it can no longer be moved or cancelled.")
+    ) in response.content.decode()
+    client.post(reverse("followup:session_cancel", args=[session.pk]))
+    session.item.refresh_from_db()
+    assert session.item.status == "planned"

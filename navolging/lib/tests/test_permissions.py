@@ -125,6 +125,8 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "followup:session_plan": (EVERYONE, {"GET", "POST"}),
     "followup:session_detail": (EVERYONE, {"GET"}),
     "followup:session_record": (EVERYONE, {"GET", "POST"}),
+    "followup:session_move": (EVERYONE, {"GET", "POST"}),
+    "followup:session_cancel": (EVERYONE, {"POST"}),
     "followup:practice_list": (EVERYONE, {"GET"}),
     "followup:practice_export": (EVERYONE, {"GET"}),
     "followup:practice_create": (EVERYONE, {"GET", "POST"}),
@@ -207,6 +209,8 @@ def _url(name: str, cast) -> str:
             for name in (
                 "session_detail",
                 "session_record",
+                "session_move",
+                "session_cancel",
                 "practice_detail",
                 "practice_edit",
                 "practice_delete",
