@@ -64,18 +64,22 @@ def programme_of(request: TrainingRequest) -> BaseProgramme | None:
     )
 
 
-def manager_user_id(request: TrainingRequest) -> int | None:
-    """The login of the manager party (whoever leads the unit now), without reading it."""
+def _manager(request: TrainingRequest):
+    """The manager party's person: whoever leads the unit now, if still active."""
     leader = request.unit.leader()
-    if leader is None or not leader.active:
-        return None
-    return leader.user_id
+    return leader if leader is not None and leader.active else None
+
+
+def manager_user_id(request: TrainingRequest) -> int | None:
+    """The login of the manager party, without reading the login itself."""
+    leader = _manager(request)
+    return leader.user_id if leader is not None else None
 
 
 def manager_of(request: TrainingRequest) -> User | None:
     """The manager party: whoever leads the unit now."""
-    pk = manager_user_id(request)
-    return request.unit.leader().user if pk is not None else None
+    leader = _manager(request)
+    return leader.user if leader is not None and leader.user_id else None
 
 
 def head_trainer_of(request: TrainingRequest) -> User | None:

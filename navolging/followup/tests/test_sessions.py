@@ -337,9 +337,7 @@ def test_the_planner_moves_a_session_and_everyone_gets_the_update(cast, client_a
 def test_the_units_manager_cancels_and_everyone_gets_the_cancellation(cast, client_as):
     session = plan(cast)
     before = OutboxMessage.objects.count()
-    response = client_as("team_leader").post(
-        reverse("followup:session_cancel", args=[session.pk])
-    )
+    response = client_as("team_leader").post(reverse("followup:session_cancel", args=[session.pk]))
     assert response.status_code == 302
     session.item.refresh_from_db()
     assert session.item.status == "cancelled"
@@ -371,9 +369,10 @@ def test_a_session_that_started_or_bad_times_are_refused_and_nothing_changes(cas
     held(session)
     response = client.post(url, {"day": day, "start": "10:00", "end": "11:00"})
     assert response.status_code == 400
-    assert escape(
-        gettext("This session has started: it can no longer be moved or cancelled.")
-    ) in response.content.decode()
+    assert (
+        escape(gettext("This session has started: it can no longer be moved or cancelled."))
+        in response.content.decode()
+    )
     client.post(reverse("followup:session_cancel", args=[session.pk]))
     session.item.refresh_from_db()
     assert session.item.status == "planned"
