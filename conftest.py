@@ -8,6 +8,12 @@ from navolging.lib.testing import make_cast
 pytest_plugins = ["navolging.lib.browser"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_figures(settings):
+    """Every test sees its own data on the dashboard, not figures kept from an earlier one."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def cast(db):
     return make_cast()

@@ -38,7 +38,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.db.models import Count
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import reverse
 
     from navolging.accounts.models import User
@@ -68,9 +68,28 @@ def main() -> None:
             reverse("organisation:person_search") + "?q=" + common,
         ),
         ("home", "home (Mijn pagina), manager", manager, reverse("home")),
+        ("dashboard", "dashboard, organisation (office)", office, reverse("dashboard:overview")),
+        # Each dashboard page twice: with the figures kept (DASHBOARD_CACHE_SECONDS, what
+        # users meet nearly always) and worked out anew for every request (the first request
+        # after they expire).
+        ("dashboard_cold", "  same, worked out anew", office, reverse("dashboard:overview")),
+        (
+            "dashboard_manager",
+            "dashboard, manager's department",
+            manager,
+            reverse("dashboard:unit", args=[department.pk]),
+        ),
+        (
+            "dashboard_manager_cold",
+            "  same, worked out anew",
+            manager,
+            reverse("dashboard:unit", args=[department.pk]),
+        ),
     ]
     results = []
     for key, label, user, url in pages:
+        kept = override_settings(DASHBOARD_CACHE_SECONDS=0 if key.endswith("_cold") else 300)
+        kept.enable()
         client = Client(HTTP_HOST="127.0.0.1")
         if user is not None:
             client.force_login(user)
@@ -91,6 +110,7 @@ def main() -> None:
                 "runs": args.runs,
             }
         )
+        kept.disable()
     json.dump({"vendor": connection.vendor, "pages": results}, sys.stdout)
 
 

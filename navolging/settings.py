@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "navolging.coaching",
     "navolging.followup",
     "navolging.training",
+    "navolging.dashboard",
     "navolging.lib",
     "navolging.api",
     "django.contrib.admin",
@@ -274,6 +275,10 @@ REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "2"))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 #: Retention (SECURITY R18, docs/retention.md): days before `manage.py purge` removes data.
 RETENTION_CONSULT_DAYS = int(os.environ.get("RETENTION_CONSULT_DAYS", "90"))
+
+# The dashboard works out every unit's figures at once and keeps them this long (per process);
+# its pages say of when the figures are. 0 works them out for every request (the tests).
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
 RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@example.org")
 

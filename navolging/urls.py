@@ -17,6 +17,7 @@ urlpatterns = [
     path("teamcoach/", include("navolging.coaching.urls")),
     path("follow-up/", include("navolging.followup.urls")),
     path("maatwerk/", include("navolging.training.urls")),
+    path("dashboard/", include("navolging.dashboard.urls")),
     path("api/", api.urls),
     path("beheer/", admin.site.urls),
 ]

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from navolging.accounts.models import Role, User
 from navolging.lib.access import login_required, programme_office_required
+from navolging.lib.export import safe_cell
 
 from . import selectors, services
-from .export import safe_cell
 from .forms import (
     GoalForm,
     PracticeFilterForm,

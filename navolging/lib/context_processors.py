@@ -26,6 +26,8 @@ def navigation(request) -> dict:
         items.append((reverse("training:request_list"), _("Tailored training"), "training"))
     if user.has_role(Role.MANAGER):
         items.append((reverse("intervision:my_group"), _("Intervision"), "intervision"))
+    if user.has_role(Role.MANAGER, Role.PROGRAMME_OFFICE):
+        items.append((reverse("dashboard:overview"), _("Dashboard"), "dashboard"))
     if user.has_role(Role.TRAINER):
         items.append((reverse("coaching:coach_home"), _("My teams"), "coach_home"))
         items.append((reverse("intervision:facilitator_groups"), _("Facilitate"), "facilitate"))

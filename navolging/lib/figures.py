@@ -79,3 +79,77 @@ def bar(figure: Shown | Band, *, top: int, room: int) -> Bar:
         return round(room * value / top)
 
     return Bar(length(figure.low), length(figure.high + 1) - length(figure.low))
+
+
+# -- shares (percentages) about people ---------------------------------------------------------
+
+#: Fewest people behind a shown percentage, and fewest on either side of it.
+FEWEST = WIDTH
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a percentage is made of: `part` of `whole`, with `people` behind it.
+
+    For a share of people (employees taking part in the buddy system) part and whole count
+    people and `people` is the whole. For a share of records (attendance at sessions) part and
+    whole count records and `people` counts the persons they are about.
+    """
+
+    part: int
+    whole: int
+    people: int
+
+    def __sub__(self, other: Part) -> Part:
+        return Part(self.part - other.part, self.whole - other.whole, self.people - other.people)
+
+    @property
+    def counts_people(self) -> bool:
+        return self.whole == self.people
+
+
+def may_show(figure: Part) -> bool:
+    """A percentage is shown only when at least five people are behind it, and, for a share of
+    people, at least five on each side: 100% of 7, or 20% of 10, would tell a count below 5."""
+    if figure.people < FEWEST or figure.whole == 0:
+        return False
+    if figure.counts_people:
+        return figure.part >= FEWEST and figure.whole - figure.part >= FEWEST
+    return True
+
+
+@dataclass(frozen=True)
+class ShownShare:
+    percent: int | None  # None when it may not be shown
+    text: str
+
+
+def share(figure: Part | None, *, hidden: bool = False) -> ShownShare:
+    """The words for a percentage about people; `hidden` hides one that `hide_differences`
+    found would give away another."""
+    if figure is None or figure.whole == 0:
+        return ShownShare(None, "–")
+    if hidden or not may_show(figure):
+        return ShownShare(None, _("too few to show"))
+    percent = round(100 * figure.part / figure.whole)
+    return ShownShare(percent, f"{percent}%")
+
+
+def hide_differences(total: Part, parts: list[Part]) -> set[int]:
+    """Shown together, a total and the parts it is made of give away the rest: the total
+    minus every shown part. Returns the indexes of `parts` to hide (the smallest first) so
+    that rest is empty or could be shown itself (secondary suppression)."""
+    hidden = {i for i, figure in enumerate(parts) if not may_show(figure)}
+    if not may_show(total):
+        return hidden
+    while True:
+        rest = total
+        for i, figure in enumerate(parts):
+            if i not in hidden:
+                rest = rest - figure
+        if rest.whole == 0 or may_show(rest):
+            return hidden
+        shown_ones = [i for i in range(len(parts)) if i not in hidden]
+        if not shown_ones:
+            return hidden
+        hidden.add(min(shown_ones, key=lambda i: (parts[i].people, parts[i].whole)))

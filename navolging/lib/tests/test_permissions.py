@@ -28,6 +28,7 @@ EVERYONE = {
     "admin",
 }
 OFFICE = {"office"}
+DASHBOARD = {"office", "manager", "team_leader"}
 
 # url name -> (roles that may enter, methods the view accepts)
 EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
@@ -157,6 +158,23 @@ EXPECTED: dict[str, tuple[set[str] | str, set[str]]] = {
     "training:as_waiting": ({"as_adviser"}, {"GET"}),
     "training:trainer_list": ({"trainer"}, {"GET"}),
     "training:office": (OFFICE, {"GET"}),
+    # The office sees the whole organisation, a manager their own units (404 for others).
+    **{
+        f"dashboard:{name}": (DASHBOARD, {"GET"})
+        for name in (
+            "overview",
+            "unit",
+            "trends",
+            "unit_trends",
+            "export_xlsx",
+            "unit_export_xlsx",
+            "export_csv",
+            "unit_export_csv",
+            "report_pdf",
+            "unit_report_pdf",
+        )
+    },
+    "dashboard:targets": (OFFICE, {"GET", "POST"}),
 }
 # Namespaces with their own access control, tested in their own tests: the Django admin
 # (technical administrators only) and the JSON API (session login, CSRF).
@@ -220,6 +238,11 @@ def _url(name: str, cast) -> str:
                 "goal_delete",
             )
         },
+        **{
+            f"dashboard:{name}": {"pk": 999999}
+            for name in ("unit", "unit_trends", "unit_export_xlsx", "unit_export_csv")
+        },
+        "dashboard:unit_report_pdf": {"pk": 999999},
         **{
             f"training:request_{name}": {"pk": 999999}
             for name in (

@@ -1,4 +1,5 @@
-"""Spreadsheet-safe cells for exports (SECURITY R14)."""
+"""Spreadsheet-safe cells for every export (SECURITY R14): the follow-up library's CSV, the
+dashboard's Excel and CSV. One helper, so no export forgets it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,225 @@
+"""Each figure month by month, for a unit and everything below it (None: the whole
+organisation): the last twelve months, the running month last ("so far").
+
+Events (visits, sessions, requests) are counted in the month they happened; states (teams with
+the base programme done, teams with a coach) as they stood at the end of each month; the buddy
+system from its recorded daily counts. Counts about people are bands, shares about people follow
+navolging.lib.figures, exactly as on the overview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from navolging.buddies.models import Count as BuddyCount
+from navolging.coaching.models import CoachAssignment, Visit
+from navolging.followup.models import FollowUpSession
+from navolging.intervision.models import AttendanceRecord, Presence
+from navolging.lib.figures import Part, share, shown
+from navolging.notifications.models import ItemStatus
+from navolging.organisation.models import BaseProgramme, ProgrammeScope, UnitKind
+from navolging.training.models import TrainingRequest
+
+from . import metrics
+
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Point:
+    month: dt.date
+    text: str  # as the table says it
+    low: float | None  # what a chart may draw: None draws nothing (hidden or no figure)
+    high: float | None  # a band's highest value; the same as `low` for an exact figure
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    title: str
+    points: list[Point]
+    percent: bool = False
+
+
+def months(today: dt.date, count: int = MONTHS) -> list[dt.date]:
+    """First days of the last `count` months, oldest first, the running one last."""
+    found = [today.replace(day=1)]
+    while len(found) < count:
+        found.insert(0, (found[0] - dt.timedelta(days=1)).replace(day=1))
+    return found
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _as_month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _exact(month: dt.date, count: int) -> Point:
+    return Point(month, str(count), count, count)
+
+
+def _band(month: dt.date, count: int) -> Point:
+    figure = shown(count)
+    return Point(month, figure.text, figure.low, figure.high + 1)
+
+
+def _share(month: dt.date, part: Part) -> Point:
+    words = share(part)
+    value = None if words.percent is None else words.percent
+    return Point(month, words.text, value, value)
+
+
+def _per_month(queryset, field: str, since: dt.datetime, **counts) -> dict[dt.date, dict]:
+    zone = timezone.get_current_timezone()
+    rows = (
+        queryset.filter(**{f"{field}__gte": since})
+        .annotate(month=TruncMonth(field, tzinfo=zone))
+        .values("month")
+        .annotate(**counts)
+    )
+    return {_as_month(row["month"]): row for row in rows}
+
+
+def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None = None):
+    """Every figure month by month for unit `pk` and everything below it."""
+    now = now or timezone.now()
+    shown_months = months(timezone.localdate(now))
+    since = dt.datetime.combine(shown_months[0], dt.time(), timezone.get_current_timezone())
+    units = None if pk is None else tree.subtree(pk)
+    teams = {u for u in (units or tree.units) if tree.units[u].kind == UnitKind.TEAM}
+
+    def within(queryset, field: str):
+        return queryset if units is None else queryset.filter(**{f"{field}__in": units})
+
+    series = []
+
+    done = within(
+        BaseProgramme.objects.filter(scope=ProgrammeScope.TEAM, completed_on__isnull=False),
+        "unit_id",
+    ).values_list("unit_id", "completed_on")
+    done = [day for unit, day in done if unit in teams]
+    series.append(
+        Series(
+            "base_done",
+            _("Teams with the base programme done"),
+            [_exact(m, sum(day <= _month_end(m) for day in done)) for m in shown_months],
+        )
+    )
+    assigned = [
+        timezone.localdate(at)
+        for unit, at in within(CoachAssignment.objects, "team_id").values_list(
+            "team_id", "assigned_at"
+        )
+        if unit in teams
+    ]
+    series.append(
+        Series(
+            "coached",
+            _("Teams with a coach"),
+            [_exact(m, sum(day <= _month_end(m) for day in assigned)) for m in shown_months],
+        )
+    )
+    visits = _per_month(
+        within(Visit.objects.exclude(item__status=ItemStatus.CANCELLED), "team_id").filter(
+            item__starts_at__lte=now
+        ),
+        "item__starts_at",
+        since,
+        n=Count("pk"),
+    )
+    series.append(
+        Series(
+            "visits",
+            _("Coach visits held"),
+            [_exact(m, visits.get(m, {}).get("n", 0)) for m in shown_months],
+        )
+    )
+    attendance = _per_month(
+        within(
+            AttendanceRecord.objects.exclude(session__item__status=ItemStatus.CANCELLED),
+            "person__unit_id",
+        ).filter(session__item__starts_at__lte=now),
+        "session__item__starts_at",
+        since,
+        n=Count("pk"),
+        present=Count("pk", filter=Q(presence=Presence.PRESENT)),
+        people=Count("person", distinct=True),
+    )
+    series.append(
+        Series(
+            "attendance",
+            _("Attendance at intervision"),
+            [
+                _share(m, Part(row.get("present", 0), row.get("n", 0), row.get("people", 0)))
+                for m in shown_months
+                for row in [attendance.get(m, {})]
+            ],
+            percent=True,
+        )
+    )
+    recorded = {}
+    for row in BuddyCount.objects.filter(unit_id=pk, day__gte=shown_months[0]).order_by("day"):
+        recorded[row.day.replace(day=1)] = row.taking_part  # the last recorded day of a month
+    series.append(
+        Series(
+            "buddies",
+            _("Taking part in the buddy system"),
+            [
+                _band(m, recorded[m]) if m in recorded else Point(m, "–", None, None)
+                for m in shown_months
+            ],
+        )
+    )
+    sessions = _per_month(
+        within(
+            FollowUpSession.objects.exclude(item__status=ItemStatus.CANCELLED), "unit_id"
+        ).filter(item__starts_at__lte=now),
+        "item__starts_at",
+        since,
+        n=Count("pk"),
+    )
+    series.append(
+        Series(
+            "sessions",
+            _("Follow-up sessions held"),
+            [_exact(m, sessions.get(m, {}).get("n", 0)) for m in shown_months],
+        )
+    )
+    requests = _per_month(
+        within(TrainingRequest.objects, "unit_id"), "submitted_at", since, n=Count("pk")
+    )
+    series.append(
+        Series(
+            "requests",
+            _("Tailored-training requests submitted"),
+            [_exact(m, requests.get(m, {}).get("n", 0)) for m in shown_months],
+        )
+    )
+    if pk is None:
+        # Consults only for the whole organisation, only as bands, and only for months that
+        # are over: a figure that changes during the month would tell when someone went.
+        over = [m for m in shown_months if m < shown_months[-1]]
+        counts = metrics.consults_per_month(over)
+        series.append(
+            Series(
+                "consults",
+                _("Confidential consults"),
+                [
+                    _band(m, counts.get(m, 0)) if m in over else Point(m, "–", None, None)
+                    for m in shown_months
+                ],
+            )
+        )
+    return series
