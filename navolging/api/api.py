@@ -97,3 +97,71 @@ def best_practices(request):
         followup_selectors.practice_row(practice)
         for practice in practices.prefetch_related("themes").order_by("-created_at", "-pk")
     ]
+
+
+# -- the programme dashboard -----------------------------------------------------------------
+
+
+class FigureOut(Schema):
+    """A dashboard figure as the page shows it: `text` always (a band such as "fewer than 5",
+    "too few to show"), `value` only where an exact number may be shown; `rag` is green,
+    amber, red or null."""
+
+    key: str
+    label: str
+    text: str
+    value: float | None
+    rag: str | None
+    note: str
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    figures: list[FigureOut]
+
+
+class UnitRowOut(Schema):
+    id: int
+    name: str
+    kind: str
+    figures: list[FigureOut]
+
+
+class DashboardOut(Schema):
+    unit: int | None
+    as_of: dt.datetime
+    sections: list[SectionOut]
+    below: list[UnitRowOut]
+
+
+@api.get("/dashboard", response=DashboardOut, tags=["dashboard"])
+def dashboard(request, unit: int | None = None):
+    """The dashboard of one unit and everything below it (no unit: the whole organisation,
+    the programme office only), with the units directly below. A manager gets their own units
+    only; anyone else, or another unit, gets 404. The same figures as the page."""
+    from django.http import Http404
+
+    from navolging.accounts.models import Role
+    from navolging.dashboard import access, metrics
+    from navolging.dashboard.report import Overview
+
+    if not request.auth.has_role(Role.PROGRAMME_OFFICE, Role.MANAGER):
+        raise Http404
+    tree = metrics.current_tree()
+    access.unit_for(request.auth, unit, tree)
+    overview = Overview(tree)
+    return {
+        "unit": unit,
+        "as_of": tree.now,
+        "sections": overview.sections(unit),
+        "below": [
+            {
+                "id": row.unit.pk,
+                "name": row.unit.name,
+                "kind": row.unit.kind,
+                "figures": row.figures,
+            }
+            for row in overview.children_rows(unit)
+        ],
+    }

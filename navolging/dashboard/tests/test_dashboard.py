@@ -252,3 +252,34 @@ def test_the_number_of_queries_does_not_grow_with_the_organisation(org, cast, cl
         f.buddies(Person.objects.filter(unit=unit)[:5])
         f.followup(unit, cast.trainer, days_ago=20)
     assert [_queries(client, url) for client, url in urls] == before
+
+
+def test_a_manager_of_two_units_chooses_one(org, cast, client_as):
+    org.b.head = cast.team_leader
+    org.b.save(update_fields=["head"])
+    response = client_as("team_leader").get(OVERVIEW)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert unit_url(cast.team) in html and unit_url(org.b) in html
+    assert unit_url(org.a) not in html
+
+
+# -- the API gives the same figures to the same people -----------------------------------------
+
+
+def test_the_api_gives_the_pages_figures_to_the_same_people(org, cast, client_as):
+    f.buddies(Person.objects.filter(unit=org.a)[:3])
+    office = client_as("office").get("/api/dashboard").json()
+    assert [row["name"] for row in office["below"]] == [cast.directorate.name]
+    manager = client_as("manager")
+    mine = manager.get(f"/api/dashboard?unit={cast.department.pk}").json()
+    figures = {f["key"]: f for s in mine["sections"] for f in s["figures"]}
+    assert figures["buddies_count"]["value"] is None
+    with translation.override("nl"):
+        assert figures["buddies_count"]["text"] == shown(3).text
+    assert figures["coached"]["value"] == 67  # 2 of the department's 3 teams
+    assert {row["name"] for row in mine["below"]} == {"Team A", "Team B", "Team Balie"}
+    for unit in (None, cast.other_department.pk, cast.directorate.pk):
+        query = "" if unit is None else f"?unit={unit}"
+        assert manager.get(f"/api/dashboard{query}").status_code == 404
+    assert client_as("employee").get("/api/dashboard").status_code == 404
