@@ -131,19 +131,20 @@ def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None =
             [_exact(m, sum(day <= _month_end(m) for day in assigned)) for m in shown_months],
         )
     )
-    visits = _per_month(
-        within(Visit.objects.exclude(item__status=ItemStatus.CANCELLED), "team_id").filter(
-            item__starts_at__lte=now
-        ),
-        "item__starts_at",
-        since,
-        n=Count("pk"),
-    )
+
+    def events(key: str, title: str, queryset, unit_field: str, field: str) -> Series:
+        """How many of `queryset` happened in each month (by `field`)."""
+        found = _per_month(within(queryset, unit_field), field, since, n=Count("pk"))
+        return Series(key, title, [_exact(m, found.get(m, {}).get("n", 0)) for m in shown_months])
+
+    held = {"item__starts_at__lte": now}
     series.append(
-        Series(
+        events(
             "visits",
             _("Coach visits held"),
-            [_exact(m, visits.get(m, {}).get("n", 0)) for m in shown_months],
+            Visit.objects.exclude(item__status=ItemStatus.CANCELLED).filter(**held),
+            "team_id",
+            "item__starts_at",
         )
     )
     attendance = _per_month(
@@ -182,29 +183,22 @@ def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None =
             ],
         )
     )
-    sessions = _per_month(
-        within(
-            FollowUpSession.objects.exclude(item__status=ItemStatus.CANCELLED), "unit_id"
-        ).filter(item__starts_at__lte=now),
-        "item__starts_at",
-        since,
-        n=Count("pk"),
-    )
     series.append(
-        Series(
+        events(
             "sessions",
             _("Follow-up sessions held"),
-            [_exact(m, sessions.get(m, {}).get("n", 0)) for m in shown_months],
+            FollowUpSession.objects.exclude(item__status=ItemStatus.CANCELLED).filter(**held),
+            "unit_id",
+            "item__starts_at",
         )
     )
-    requests = _per_month(
-        within(TrainingRequest.objects, "unit_id"), "submitted_at", since, n=Count("pk")
-    )
     series.append(
-        Series(
+        events(
             "requests",
             _("Tailored-training requests submitted"),
-            [_exact(m, requests.get(m, {}).get("n", 0)) for m in shown_months],
+            TrainingRequest.objects,
+            "unit_id",
+            "submitted_at",
         )
     )
     if pk is None:
