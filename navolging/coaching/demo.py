@@ -6,9 +6,13 @@ Seed data written straight to the tables with bulk inserts (a fixed number of qu
 size): the services would send mail for every assignment and visit, and loading a demo sends
 none.
 
-There are no consults in the demo, on purpose. A consult is seen by its requester and its coach
-alone; a demo full of them would suggest that somebody else (the programme office, trying the
-demo) could look at them. Try one by logging in as the demo employee and asking the coach.
+The only consults in the demo are old, anonymised ones (about one per fifty employees, 4 to 12
+months ago), as `manage.py purge` leaves them after the retention period: no requester, no
+topic, no message, only the coach and the month, which feed the office's counts per coach per
+month. Nobody can open them. There is no consult anyone can open, on purpose: a consult is seen
+by its requester and its coach alone, and a demo full of them would suggest that somebody else
+(the programme office, trying the demo) could look at them. Try one by logging in as the demo
+employee and asking the coach.
 """
 
 from __future__ import annotations
@@ -21,13 +25,22 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from navolging.accounts.models import User
 from navolging.notifications.models import Attendance, ItemKind, PlannedItem
 from navolging.organisation.models import BaseProgramme, Person, ProgrammeScope, Unit, UnitKind
 
-from .models import CoachAssignment, CoachingSettings, CoachProfile, Visit, VisitKind
+from .models import (
+    CoachAssignment,
+    CoachingSettings,
+    CoachProfile,
+    Consult,
+    ConsultStatus,
+    Visit,
+    VisitKind,
+)
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 COVERED_SHARE = 0.9
@@ -36,6 +49,9 @@ CAPACITY = (8, 12)
 BEHIND_SHARE = 0.15
 #: Share of the other coached teams that had a visit already.
 VISITED_SHARE = 0.4
+#: Anonymised consults: about one per this many employees, 4 to 12 months ago.
+EMPLOYEES_PER_CONSULT = 50
+CONSULT_MONTHS = range(4, 13)
 
 REASON_NO_PROGRAMME = (
     "Het basisprogramma van dit team is nog niet gepland; een trainer van de afdeling coacht."
@@ -114,7 +130,7 @@ def coaching_demo_load(
         User.objects.filter(is_trainer=True, is_active=True).values_list("pk", flat=True)
     )
     if not trainers:
-        return {"coaches": 0, "assignments": 0, "visits": 0}
+        return {"coaches": 0, "assignments": 0, "visits": 0, "consults": 0}
     teams = list(
         Unit.objects.filter(kind=UnitKind.TEAM, active=True)
         .order_by("code")
@@ -214,7 +230,13 @@ def coaching_demo_load(
         coaching.counsellor_nl, coaching.counsellor_en = COUNSELLOR_NL, COUNSELLOR_EN
         coaching.complaints_nl, coaching.complaints_en = COMPLAINTS_NL, COMPLAINTS_EN
         coaching.save()
-    return {"coaches": len(trainers), "assignments": len(assignments), "visits": made}
+        consults = _consults_load(rng, trainers, now)
+    return {
+        "coaches": len(trainers),
+        "assignments": len(assignments),
+        "visits": made,
+        "consults": consults,
+    }
 
 
 def _visits_load(rng: random.Random, planned: list[tuple], now: dt.datetime) -> int:
@@ -282,3 +304,41 @@ def _demo_visit_attach(coach: int | None, teams: set[int]) -> int:
         for item in items
     )
     return len(visits)
+
+
+def _month_first(day: dt.date, back: int) -> dt.date:
+    """The first day of the month `back` months before `day`'s."""
+    months = day.year * 12 + day.month - 1 - back
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def _consults_load(rng: random.Random, coaches: list[int], now: dt.datetime) -> int:
+    """Consults as the retention purge leaves them (`services.consults_anonymise`): closed, no
+    requester and no content, only the coach and the month. Some coaches are asked more often
+    than others."""
+    today = timezone.localdate(now)
+    wanted = round(Person.objects.filter(active=True).count() / EMPLOYEES_PER_CONSULT)
+    months = [_month_first(today, back) for back in CONSULT_MONTHS]
+    popularity = [rng.uniform(0.4, 1.6) for _ in coaches]
+    retention = dt.timedelta(days=settings.RETENTION_CONSULT_DAYS + 1)
+    rows = []
+    for coach in rng.choices(coaches, weights=popularity, k=wanted):
+        month = rng.choice(months)
+        start = dt.datetime.combine(month, dt.time(), ZONE)
+        closed_on = month + dt.timedelta(days=rng.randint(0, 27))
+        anonymised = dt.datetime.combine(closed_on, dt.time(3), ZONE) + retention
+        rows.append(
+            Consult(
+                coach_id=coach,
+                status=ConsultStatus.CLOSED,
+                month=month,
+                closed_at=start,
+                anonymised_at=min(anonymised, now),
+            )
+        )
+    made = Consult.objects.bulk_create(rows, batch_size=1000)
+    # As the purge does: only the month stays of when it was asked and closed.
+    Consult.objects.filter(pk__in=[c.pk for c in made]).update(
+        created_at=F("closed_at"), updated_at=F("closed_at")
+    )
+    return len(made)

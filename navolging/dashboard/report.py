@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -183,7 +184,7 @@ class Overview:
             return Figure(
                 key,
                 _("Days from request to decision (median)"),
-                "–" if days is None else f"{days:g}",
+                "–" if days is None else number_format(days, decimal_pos=1),
                 days,
                 judge(days, key, self.targets),
                 _("%(count)s decided") % {"count": len(c.decision_days)},
@@ -255,7 +256,7 @@ class Overview:
                     Figure(
                         f"goal_{goal.pk}",
                         label,
-                        f"{average:g} / 5",
+                        f"{number_format(average, decimal_pos=1)} / 5",
                         average,
                         note=_("%(count)s sessions") % {"count": n},
                     )

@@ -5,7 +5,10 @@ director and the programme office then browse everything they can reach and find
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+import zlib
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -36,6 +39,25 @@ SKIP = ("/static/", "/account/uitloggen", "/account/taal", "/beheer/")
 API = ["/api/me", "/api/coaching/my-coach", "/api/coaching/consults"]
 
 
+def readable(raw: bytes, kind: str) -> str:
+    """What a download says: the sheets of an Excel file, the drawn text of a PDF, without
+    the moment the file itself was made (zip and PDF time stamps)."""
+    if "spreadsheetml" in kind:
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            names = sorted(n for n in book.namelist() if not n.startswith("docProps/"))
+            return "\n".join(book.read(name).decode("utf-8") for name in names)
+    if "application/pdf" in kind:
+        streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S)
+        text = []
+        for stream in streams:
+            try:
+                text.append(zlib.decompress(stream).decode("latin-1"))
+            except zlib.error:
+                text.append(stream.decode("latin-1"))
+        return "\n".join(text)
+    return raw.decode("utf-8", errors="replace")
+
+
 def crawl(visit) -> dict[str, str]:
     """Every page reachable by following links from Mijn pagina (GET only, within the app),
     fetched with the tab's own session, as the server sent it."""
@@ -47,7 +69,7 @@ def crawl(visit) -> dict[str, str]:
             continue
         seen.add(path)
         response = visit.page.context.request.get(base + path, max_redirects=0)
-        body = response.body().decode("utf-8", errors="replace")
+        body = readable(response.body(), response.headers.get("content-type", ""))
         pages[path] = f"{response.status}\n{normalise(body)}"
         if "text/html" not in response.headers.get("content-type", ""):
             continue

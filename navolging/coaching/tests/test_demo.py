@@ -1,8 +1,10 @@
 """Team coaching in the demo organisation: coaches within capacity, the demo trainer coaches
-the demo team, visits with reflections, no consults and no mail."""
+the demo team, visits with reflections, only anonymised consults (nobody can open one) and no
+mail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from io import StringIO
@@ -21,6 +23,7 @@ from navolging.coaching.models import (
     CoachingSettings,
     CoachProfile,
     Consult,
+    ConsultStatus,
     Visit,
 )
 from navolging.coaching.services import involved_trainers
@@ -78,9 +81,35 @@ def test_some_teams_are_behind_the_rhythm_and_some_have_no_coach(loaded):
     assert states["behind"] >= 1 and states["no_coach"] >= 1 and states["on_track"] >= 1
 
 
-def test_the_demo_writes_no_mail_and_holds_no_consults(loaded, mailoutbox):
+def test_the_demo_writes_no_mail_and_holds_no_consult_anyone_can_open(loaded, mailoutbox):
     assert not OutboxMessage.objects.exists() and mailoutbox == []
-    assert not Consult.objects.exists()
+    assert Consult.objects.exists()
+    assert not Consult.objects.filter(anonymised_at__isnull=True).exists()
+    for user in [*loaded.values(), *User.objects.filter(is_trainer=True)]:
+        assert not Consult.objects.visible_to(user).exists()
+
+
+def test_anonymised_consults_feed_the_counts_per_coach_and_month(loaded):
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1
+    months = {dt.date((index - k) // 12, (index - k) % 12 + 1, 1) for k in range(4, 13)}
+    consults = list(Consult.objects.all())
+    # About one per fifty employees (300 here), spread over the months and the coaches.
+    assert 4 <= len(consults) <= 8
+    coaches = set(CoachProfile.objects.values_list("user_id", flat=True))
+    for consult in consults:
+        assert consult.requester_id is None
+        assert consult.topic == consult.message == consult.preferred_times == ""
+        assert consult.location == "" and consult.item_id is None
+        assert consult.starts_at is None and consult.ends_at is None
+        assert consult.status == ConsultStatus.CLOSED and consult.coach_id in coaches
+        assert consult.month in months
+        # As the purge leaves them: only the month of when it was asked and closed.
+        assert timezone.localtime(consult.created_at).date() == consult.month
+        assert consult.created_at == consult.closed_at == consult.updated_at
+        assert consult.closed_at < consult.anonymised_at <= timezone.now()
+    shown = selectors.consult_figures(sorted(months))
+    assert {row.coach.pk for row in shown} <= coaches
 
 
 def test_counsellor_and_complaints_texts_are_marked_as_examples(loaded):
@@ -99,5 +128,5 @@ def test_it_takes_the_same_few_queries_at_any_size(db, size):
     demo_items_load(emails=logins, today=timezone.localdate())
     with CaptureQueriesContext(connection) as queries:
         made = coaching_demo_load(random.Random(3), logins=logins)
-    assert made["assignments"] > 0 and made["visits"] > 0
-    assert len(queries) <= 20
+    assert made["assignments"] > 0 and made["visits"] > 0 and made["consults"] > 0
+    assert len(queries) <= 24

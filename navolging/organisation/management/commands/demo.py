@@ -9,16 +9,23 @@ import time
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from navolging.accounts.models import User
+from navolging.buddies.demo import buddies_demo_load
+from navolging.buddies.models import Count, Participant
 from navolging.coaching.demo import coaching_demo_load
 from navolging.followup.demo import followup_demo_load
+from navolging.intervision.demo import intervision_demo_load
+from navolging.intervision.models import AttendanceRecord, Membership
 from navolging.notifications.demo import demo_items_load
+from navolging.notifications.models import Attendance, PlannedItem
 from navolging.organisation import demo
 from navolging.organisation.models import Person, Unit
+from navolging.training.demo import training_demo_load
 
 
 def _role_labels() -> dict[str, str]:
@@ -31,6 +38,20 @@ def _role_labels() -> dict[str, str]:
         "trainer": _("Trainer"),
         "as": _("AS"),
     }
+
+
+def _analyse() -> None:
+    """On PostgreSQL, planner statistics for the instruments' largest demo tables too (the
+    organisation's own tables get theirs in `demo_load`)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        model._meta.db_table
+        for model in (PlannedItem, Attendance, AttendanceRecord, Membership, Participant, Count)
+    ]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 class Command(BaseCommand):
@@ -114,6 +135,17 @@ class Command(BaseCommand):
         followup_demo_load(
             random.Random(seed), logins={login.role: login.email for login in plan.logins}
         )
+        # And the coming intervision item becomes the demo manager's group's next session.
+        intervision_demo_load(
+            random.Random(seed), logins={login.role: login.email for login in plan.logins}
+        )
+        buddies_demo_load(
+            random.Random(seed), logins={login.role: login.email for login in plan.logins}
+        )
+        training_demo_load(
+            random.Random(seed), logins={login.role: login.email for login in plan.logins}
+        )
+        _analyse()
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
