@@ -90,7 +90,7 @@ class Counts:
     def part(self, key: str) -> Part:
         """The people-share `key` as a navolging.lib.figures.Part."""
         if key == "attendance":
-            return Part(self.present, self.recorded, self.recorded_people)
+            return Part(self.present, self.recorded, self.recorded_people, records=True)
         if key == "buddies":
             return Part(self.buddies, self.employees, self.employees)
         raise KeyError(key)
@@ -295,30 +295,41 @@ class Tree:
         self.total[COLUMN["buddies"]], self.total[COLUMN["paired"]] = part, paired
 
     def _roll_up(self) -> None:
-        """Adds every unit's row to its parent's, the deepest level first."""
-        depth: dict[int, int] = {}
-        for root in self.children[None]:
-            stack = [(root, 0)]
-            while stack:
-                pk, level = stack.pop()
-                depth[pk] = level
-                stack.extend((kid, level + 1) for kid in self.children.get(pk, []))
-        by_level: dict[int, list[int]] = defaultdict(list)
-        for pk, level in depth.items():
-            if level:
-                by_level[level].append(pk)
-        for level in sorted(by_level, reverse=True):
-            kids = by_level[level]
-            rows = numpy.fromiter((self.row[pk] for pk in kids), dtype=numpy.int64)
-            parents = numpy.fromiter(
-                (self.row[self.units[pk].parent] for pk in kids), dtype=numpy.int64
-            )
-            numpy.add.at(self.matrix, parents, self.matrix[rows])
+        self.add_up(self.matrix)
         # The few units with requests, decisions or goal scores: add them up their chain.
         own, self.extra = self.extra, defaultdict(Extra)
         for pk, extra in own.items():
             for unit in self.chain(pk):
                 self.extra[unit].add(extra)
+
+    def add_up(self, matrix: numpy.ndarray) -> None:
+        """Adds every unit's row of `matrix` (a row per unit, in the order of `self.row`) to
+        its parent's, the deepest level first, so each row holds its unit and all below."""
+        for rows, parents in self._levels():
+            numpy.add.at(matrix, parents, matrix[rows])
+
+    def _levels(self) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
+        """(rows, their parents' rows) per level of the chart, the deepest first."""
+        if getattr(self, "_found_levels", None) is None:
+            by_level: dict[int, list[int]] = defaultdict(list)
+            for root in self.children[None]:
+                stack = [(root, 0)]
+                while stack:
+                    pk, level = stack.pop()
+                    if level:
+                        by_level[level].append(pk)
+                    stack.extend((kid, level + 1) for kid in self.children.get(pk, []))
+            self._found_levels = [
+                (
+                    numpy.fromiter((self.row[pk] for pk in by_level[level]), dtype=numpy.int64),
+                    numpy.fromiter(
+                        (self.row[self.units[pk].parent] for pk in by_level[level]),
+                        dtype=numpy.int64,
+                    ),
+                )
+                for level in sorted(by_level, reverse=True)
+            ]
+        return self._found_levels
 
     def _extra_total(self) -> Extra:
         total = Extra()
@@ -338,19 +349,26 @@ class Tree:
         )
 
     def _hidden(self, key: str) -> set[int]:
-        """Units whose `key` share may not be shown, anywhere: by itself too few people, or
-        shown next to its parent it would let someone subtract (secondary suppression, worked
-        out top-down over the whole chart so every page and export hides the same ones)."""
+        """Units whose `key` share may not be shown, anywhere (see `hidden_in`)."""
         names = ("present", "recorded", "recorded_people") if key == "attendance" else None
         if names is None:
             names = ("buddies", "employees", "employees")
         columns = [COLUMN[name] for name in names]
         values = self.matrix[:, columns].tolist()  # plain ints: numpy scalars are slow here
-        parts = {pk: Part(*values[row]) for pk, row in self.row.items()}
+        records = key == "attendance"
+        parts = {pk: Part(*values[row], records) for pk, row in self.row.items()}
+        return self.hidden_in(parts, Part(*map(int, self.total[columns]), records))
+
+    def hidden_in(self, parts: dict[int, Part], total: Part, *, down_to: int | None = None):
+        """Units whose share may not be shown: by itself too few people, or shown next to its
+        parent it would let someone subtract (secondary suppression). Worked out top-down over
+        the whole chart, so every page and export hides the same ones; with `down_to` only
+        along the chain above that unit (enough to know whether it may be shown)."""
+        on_chain = None if down_to is None else set(self.chain(down_to))
         hidden: set[int] = set()
-        groups = [(None, Part(*map(int, self.total[columns])))]
+        groups = [(None, total)]
         while groups:
-            parent, total = groups.pop()
+            parent, whole = groups.pop()
             kids = self.children.get(parent, [])
             mine = [parts[pk] for pk in kids]
             if parent is not None and parent in hidden:
@@ -358,8 +376,12 @@ class Tree:
                     kid for kid, part in zip(kids, mine, strict=True) if not may_show(part)
                 )
             else:
-                hidden.update(kids[i] for i in hide_differences(total, mine))
-            groups.extend((kid, parts[kid]) for kid in kids if self.children.get(kid))
+                hidden.update(kids[i] for i in hide_differences(whole, mine))
+            groups.extend(
+                (kid, parts[kid])
+                for kid in kids
+                if self.children.get(kid) and (on_chain is None or kid in on_chain)
+            )
         return hidden
 
     # -- walking ---------------------------------------------------------------------------

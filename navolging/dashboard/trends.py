@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -75,8 +76,8 @@ def _band(month: dt.date, count: int) -> Point:
     return Point(month, figure.text, figure.low, figure.high + 1)
 
 
-def _share(month: dt.date, part: Part) -> Point:
-    words = share(part)
+def _share(month: dt.date, part: Part, *, hidden: bool = False) -> Point:
+    words = share(part, hidden=hidden)
     value = None if words.percent is None else words.percent
     return Point(month, words.text, value, value)
 
@@ -90,6 +91,47 @@ def _per_month(queryset, field: str, since: dt.datetime, **counts) -> dict[dt.da
         .annotate(**counts)
     )
     return {_as_month(row["month"]): row for row in rows}
+
+
+def _attendance(pk, tree: metrics.Tree, shown_months, since, now) -> list[Point]:
+    """Attendance per month. A month's percentage for a unit is hidden not only with too few
+    people behind it, but also where its parent's percentage of that month minus the units
+    beside it would give a small group away: the overview's rule (Tree.hidden_in), month by
+    month. So every unit's monthly figures are read, not only this unit's."""
+    zone = timezone.get_current_timezone()
+    index = {month: i for i, month in enumerate(shown_months)}
+    rows = (
+        AttendanceRecord.objects.exclude(session__item__status=ItemStatus.CANCELLED)
+        .filter(session__item__starts_at__gte=since, session__item__starts_at__lte=now)
+        .annotate(month=TruncMonth("session__item__starts_at", tzinfo=zone))
+        .values("person__unit_id", "month")
+        .annotate(
+            n=Count("pk"),
+            present=Count("pk", filter=Q(presence=Presence.PRESENT)),
+            people=Count("person", distinct=True),
+        )
+        .values_list("person__unit_id", "month", "present", "n", "people")
+    )
+    # Three columns (present, recorded, people) per month, a row per unit, added up the chart.
+    matrix = numpy.zeros((len(tree.row), 3 * len(shown_months)), dtype=numpy.int64)
+    for unit, month, present, n, people in rows:
+        column = index.get(_as_month(month))
+        if unit in tree.row and column is not None:
+            matrix[tree.row[unit], 3 * column : 3 * column + 3] = present, n, people
+    tree.add_up(matrix)
+    total = matrix[[tree.row[root] for root in tree.children[None]]].sum(axis=0).tolist()
+    values = matrix.tolist()
+    points = []
+    for i, month in enumerate(shown_months):
+        columns = slice(3 * i, 3 * i + 3)
+        whole = Part(*total[columns], records=True)
+        if pk is None:
+            points.append(_share(month, whole))
+            continue
+        parts = {unit: Part(*values[row][columns], True) for unit, row in tree.row.items()}
+        hidden = pk in tree.hidden_in(parts, whole, down_to=pk)
+        points.append(_share(month, parts[pk], hidden=hidden))
+    return points
 
 
 def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None = None):
@@ -147,26 +189,11 @@ def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None =
             "item__starts_at",
         )
     )
-    attendance = _per_month(
-        within(
-            AttendanceRecord.objects.exclude(session__item__status=ItemStatus.CANCELLED),
-            "person__unit_id",
-        ).filter(session__item__starts_at__lte=now),
-        "session__item__starts_at",
-        since,
-        n=Count("pk"),
-        present=Count("pk", filter=Q(presence=Presence.PRESENT)),
-        people=Count("person", distinct=True),
-    )
     series.append(
         Series(
             "attendance",
             _("Attendance at intervision"),
-            [
-                _share(m, Part(row.get("present", 0), row.get("n", 0), row.get("people", 0)))
-                for m in shown_months
-                for row in [attendance.get(m, {})]
-            ],
+            _attendance(pk, tree, shown_months, since, now),
             percent=True,
         )
     )

@@ -91,21 +91,23 @@ FEWEST = WIDTH
 class Part:
     """What a percentage is made of: `part` of `whole`, with `people` behind it.
 
-    For a share of people (employees taking part in the buddy system) part and whole count
-    people and `people` is the whole. For a share of records (attendance at sessions) part and
-    whole count records and `people` counts the persons they are about.
+    A share of people (employees taking part in the buddy system): part and whole count
+    people, and `people` is the whole. A share of records about people (`records`: attendance
+    at sessions, a person has several): part and whole count records, `people` the persons.
     """
 
     part: int
     whole: int
     people: int
+    records: bool = False
 
     def __sub__(self, other: Part) -> Part:
-        return Part(self.part - other.part, self.whole - other.whole, self.people - other.people)
-
-    @property
-    def counts_people(self) -> bool:
-        return self.whole == self.people
+        return Part(
+            self.part - other.part,
+            self.whole - other.whole,
+            self.people - other.people,
+            self.records,
+        )
 
 
 def may_show(figure: Part) -> bool:
@@ -113,7 +115,7 @@ def may_show(figure: Part) -> bool:
     people, at least five on each side: 100% of 7, or 20% of 10, would tell a count below 5."""
     if figure.people < FEWEST or figure.whole == 0:
         return False
-    if figure.counts_people:
+    if not figure.records:
         return figure.part >= FEWEST and figure.whole - figure.part >= FEWEST
     return True
 

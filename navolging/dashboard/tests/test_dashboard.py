@@ -283,3 +283,28 @@ def test_the_api_gives_the_pages_figures_to_the_same_people(org, cast, client_as
         query = "" if unit is None else f"?unit={unit}"
         assert manager.get(f"/api/dashboard{query}").status_code == 404
     assert client_as("employee").get("/api/dashboard").status_code == 404
+
+
+def test_month_by_month_a_share_is_hidden_where_the_department_gives_away_a_small_team(
+    org, cast, client_as
+):
+    # One session: five people of team A and the one person of team B. Team A's 4 of 5
+    # present is safe on its own, but the department's 5 of 6 minus team A would tell how
+    # the one person in team B did, so team A's month is hidden as on the overview.
+    five = list(Person.objects.filter(unit=org.a)[:5])
+    one = list(Person.objects.filter(unit=org.b))
+    f.intervision(five + one, cast.trainer, [[PRESENT] * 4 + [ABSENT, PRESENT]])
+    client = client_as("manager")
+
+    def months(unit) -> list[str]:
+        html = client.get(reverse("dashboard:unit_trends", args=[unit.pk])).content.decode()
+        section = html.split('id="trend-attendance"')[1].split("</section>")[0]
+        return re.findall(r'<td class="utrecht-table__cell">(.*?)</td>', section)
+
+    with translation.override("nl"):
+        hidden = escape(translation.gettext("too few to show"))
+        department, team_a = months(cast.department), months(org.a)
+        assert "83%" in department, "|".join(department)  # 5 of 6 present
+        assert "80%" not in team_a and hidden in team_a
+        overview = client.get(unit_url(org.a)).content.decode()
+        assert figure(overview, "attendance") == hidden

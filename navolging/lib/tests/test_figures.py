@@ -52,8 +52,10 @@ def test_a_share_of_people_needs_five_on_each_side():
 
 def test_a_share_of_records_needs_five_people_behind_it():
     # attendance: 30 records about 4 managers says something about each of them
-    assert share(Part(29, 30, 4)).percent is None
-    assert share(Part(29, 30, 5)).percent == 97
+    assert share(Part(29, 30, 4, records=True)).percent is None
+    assert share(Part(29, 30, 5, records=True)).percent == 97
+    # one record each: still records, five people are enough
+    assert share(Part(5, 6, 6, records=True)).percent == 83
 
 
 @given(
