@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from dataclasses import dataclass
 
 from navolging.accounts.models import User
@@ -112,3 +114,18 @@ def make_cast() -> Cast:
         as_adviser,
         admin,
     )
+
+
+def pdf_drawn_text(data: bytes) -> str:
+    """The text drawn in an fpdf2 PDF (core fonts, Windows-1252): every (string) Tj in its
+    compressed content streams. No PDF library is installed; this is what one would do."""
+    found = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue  # an image, not a page
+        for raw in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
+            text = re.sub(rb"\\(.)", lambda m: m.group(1), raw)
+            found.append(text.decode("cp1252"))
+    return "\n".join(found)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +22,7 @@ from navolging.lib.browser import (
     log_in,
     screenshot,
 )
-from navolging.lib.testing import PASSWORD
+from navolging.lib.testing import PASSWORD, pdf_drawn_text
 
 from .helpers import assign, make_coach, soon
 from .test_privacy import normalise
@@ -47,14 +46,7 @@ def readable(raw: bytes, kind: str) -> str:
             names = sorted(n for n in book.namelist() if not n.startswith("docProps/"))
             return "\n".join(book.read(name).decode("utf-8") for name in names)
     if "application/pdf" in kind:
-        streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S)
-        text = []
-        for stream in streams:
-            try:
-                text.append(zlib.decompress(stream).decode("latin-1"))
-            except zlib.error:
-                text.append(stream.decode("latin-1"))
-        return "\n".join(text)
+        return pdf_drawn_text(raw)
     return raw.decode("utf-8", errors="replace")
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from navolging.coaching.models import CoachAssignment
 from navolging.lib.browser import assert_no_axe_violations, click_and_wait, log_in, screenshot
+from navolging.lib.testing import pdf_drawn_text
 from navolging.organisation.models import BaseProgramme, ProgrammeScope, Unit, UnitKind
 
 from ..report import COLUMNS
@@ -86,4 +87,7 @@ def test_the_office_drills_down_and_downloads_the_figures(browser_cast, tab):
         office.page.click(f"a[href='{reverse('dashboard:report_pdf')}?taal=nl']")
     pdf = open(download.value.path(), "rb").read()
     assert pdf.startswith(b"%PDF")
+    text = pdf_drawn_text(pdf)
+    assert cast.directorate.name in text
+    assert f"{_percent(coached, teams)}%" in text
     assert download.value.suggested_filename.endswith(".pdf")

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zlib
 from dataclasses import dataclass
 
 import openpyxl
@@ -39,7 +38,7 @@ from navolging.intervision.models import (
     RoundStatus,
 )
 from navolging.intervision.models import Session as IntervisionSession
-from navolging.lib.testing import make_person
+from navolging.lib.testing import make_person, pdf_drawn_text
 from navolging.notifications.models import ItemKind, PlannedItem
 from navolging.organisation.models import (
     BaseProgramme,
@@ -220,21 +219,6 @@ def _csv(response) -> list[dict]:
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")  # Excel only reads UTF-8 with the byte order mark
     return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
-
-
-def _pdf_text(data: bytes) -> str:
-    """The text drawn in an fpdf2 PDF (core fonts, Windows-1252): every (string) Tj in its
-    compressed content streams. No PDF library is installed; this is what one would do."""
-    found = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            content = zlib.decompress(stream)
-        except zlib.error:
-            continue  # an image, not a page
-        for raw in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
-            text = re.sub(rb"\\(.)", lambda m: m.group(1), raw)
-            found.append(text.decode("cp1252"))
-    return "\n".join(found)
 
 
 # -- what the database says, worked out here ---------------------------------------------------
@@ -479,7 +463,7 @@ def test_the_pdf_report_in_english(cast, client_as, programme):
     assert data.startswith(b"%PDF")
     pages = _pages(data)
     assert pages >= 4
-    text = _pdf_text(data)
+    text = pdf_drawn_text(data)
     assert "Gemeente Voorbeeld" in text  # the organisation's name, from its settings
     assert "Afdeling Burgerzaken" in text
     for heading in ("Management report", "Figures per instrument", "Team coaching"):
@@ -504,7 +488,7 @@ def test_the_pdf_report_in_dutch_for_the_whole_organisation(cast, client_as, pro
     response = client_as("office").get(reverse("dashboard:report_pdf"), {"taal": "nl"})
     data = response.content
     assert data.startswith(b"%PDF")
-    text = _pdf_text(data)
+    text = pdf_drawn_text(data)
     assert "Gemeente Voorbeeld" in text
     assert "De hele organisatie" in text
     assert "Teamcoaching" in text and "Team coaching" not in text
@@ -519,10 +503,10 @@ def test_the_pdf_follows_the_users_language_by_default(cast, client_as, programm
     user = cast.office
     user.language = "en"
     user.save(update_fields=["language"])
-    text = _pdf_text(client_as("office").get(reverse("dashboard:report_pdf")).content)
+    text = pdf_drawn_text(client_as("office").get(reverse("dashboard:report_pdf")).content)
     assert "Figures per instrument" in text and "Page 1 of" in text
     asked = client_as("office").get(reverse("dashboard:report_pdf"), {"taal": "nl"})
-    assert "Pagina 1 van" in _pdf_text(asked.content)
+    assert "Pagina 1 van" in pdf_drawn_text(asked.content)
 
 
 def test_a_name_beyond_the_pdf_fonts_is_written_as_near_as_it_can(cast, client_as, programme):
@@ -531,7 +515,7 @@ def test_a_name_beyond_the_pdf_fonts_is_written_as_near_as_it_can(cast, client_a
     team.save(update_fields=["name"])
     response = client_as("office").get(reverse("dashboard:unit_report_pdf", args=[team.pk]))
     assert response.status_code == 200
-    assert "Team Lódz “Zeeën” >= ?" in _pdf_text(response.content)  # ó is in Windows-1252
+    assert "Team Lódz “Zeeën” >= ?" in pdf_drawn_text(response.content)  # ó is in Windows-1252
 
 
 def test_pdf_text_keeps_dutch_typography_and_brings_the_rest_near():
