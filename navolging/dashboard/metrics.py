@@ -161,6 +161,9 @@ class Tree:
         self.whole = self._counts(self.total, self._extra_total())
         self.counts = _CountsOf(self)
         self.hidden = {key: self._hidden(key) for key in PEOPLE_SHARES}
+        # For the organisation only (groups cross units), kept with the rest.
+        self.on_schedule = on_schedule(self.now)
+        self.groups = intervision_groups()
 
     # -- reading ---------------------------------------------------------------------------
 

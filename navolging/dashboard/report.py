@@ -225,9 +225,9 @@ class Overview:
     def organisation_figures(self) -> list[Figure]:
         """Intervision figures that exist for the organisation only: groups are formed
         across units."""
-        kept, held = metrics.on_schedule(self.tree.now)
+        kept, held = self.tree.on_schedule
         exact = 100 * kept / held if held else None
-        groups = metrics.intervision_groups()
+        groups = self.tree.groups
         return [
             Figure("groups", _("Intervision groups meeting now"), str(groups), groups),
             Figure(
