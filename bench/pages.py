@@ -69,10 +69,10 @@ def main() -> None:
         ),
         ("home", "home (Mijn pagina), manager", manager, reverse("home")),
         ("dashboard", "dashboard, organisation (office)", office, reverse("dashboard:overview")),
-        # Each dashboard page twice: with the figures kept (DASHBOARD_CACHE_SECONDS, what
-        # users meet nearly always) and worked out anew for every request (the first request
-        # after they expire).
-        ("dashboard_cold", "  same, worked out anew", office, reverse("dashboard:overview")),
+        # Each dashboard page twice: with the figures kept (DASHBOARD_CACHE_SECONDS: what users
+        # meet, as kept figures are refreshed beside the pages) and worked out for the request
+        # (cold: the first page after a server start, or after a quiet night).
+        ("dashboard_cold", "  same, cold (worked out now)", office, reverse("dashboard:overview")),
         (
             "dashboard_manager",
             "dashboard, manager's department",
@@ -81,7 +81,7 @@ def main() -> None:
         ),
         (
             "dashboard_manager_cold",
-            "  same, worked out anew",
+            "  same, cold (worked out now)",
             manager,
             reverse("dashboard:unit", args=[department.pk]),
         ),

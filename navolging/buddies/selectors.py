@@ -207,9 +207,11 @@ def counts_today() -> dict[int | None, tuple[int, int]]:
     """Unit pk (None: the organisation) -> (taking part, paired): today's recorded figures,
     or, when none were recorded yet today, the same figures worked out now without storing
     them (a page that is only read writes nothing)."""
-    rows = Count.objects.filter(day=timezone.localdate())
+    rows = Count.objects.filter(day=timezone.localdate()).values_list(
+        "unit_id", "taking_part", "paired"
+    )
     if rows.exists():
-        return {row.unit_id: (row.taking_part, row.paired) for row in rows}
+        return {unit: (part, paired) for unit, part, paired in rows}
     return {unit: (part, paired) for unit, (part, paired) in services.counts_now().items()}
 
 

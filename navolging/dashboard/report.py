@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -213,6 +213,8 @@ class Overview:
         found = []
         for instrument, title in INSTRUMENTS.items():
             figures = [self.figure(key, pk) for key in keys[instrument]]
+            if instrument == "coaching" and pk is None:
+                figures.append(self.consult_figure())
             if instrument == "intervision" and pk is None:
                 figures += self.organisation_figures()
             if instrument == "followup":
@@ -221,6 +223,16 @@ class Overview:
                 figures += stage_figures
             found.append(Section(instrument, str(title), figures))
         return found
+
+    def consult_figure(self) -> Figure:
+        """Confidential consults of the last month that is over, for the whole organisation
+        only and only as a band (per coach: the team coaching office page)."""
+        month = date_format(self.tree.last_month, "F Y")
+        return Figure(
+            "consults",
+            _("Confidential consults in %(month)s") % {"month": month},
+            shown(self.tree.consults).text,
+        )
 
     def organisation_figures(self) -> list[Figure]:
         """Intervision figures that exist for the organisation only: groups are formed

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from navolging.accounts.models import Role
-from navolging.coaching.selectors import consult_figures, consult_months
 from navolging.lib.access import programme_office_required, roles_required
 
 from . import access, charts, metrics, services
@@ -49,12 +48,6 @@ def _downloads(pk: int | None) -> dict[str, str]:
     }
 
 
-def _consults() -> dict:
-    """Consults exist for the whole organisation only: counted per coach, never per unit."""
-    months = consult_months()
-    return {"consult_months": months, "consult_rows": consult_figures(months)}
-
-
 def _as_of(tree: metrics.Tree) -> dict:
     seconds = settings.DASHBOARD_CACHE_SECONDS
     return {"as_of": tree.now, "minutes": max(1, seconds // 60) if seconds > 0 else None}
@@ -70,8 +63,8 @@ def _page(request, overview: Overview, pk: int | None):
         "columns": [str(label) for _key, label in COLUMNS],
         "rows": overview.children_rows(pk),
         "downloads": _downloads(pk),
-        "organisation": _consults() if pk is None else None,
-        "may_set_targets": request.user.has_role(Role.PROGRAMME_OFFICE),
+        "whole": pk is None,
+        "is_office": request.user.has_role(Role.PROGRAMME_OFFICE),
         **_as_of(tree),
     }
     return render(request, "dashboard/unit.html", context)

@@ -144,14 +144,23 @@ def hide_differences(total: Part, parts: list[Part]) -> set[int]:
     hidden = {i for i, figure in enumerate(parts) if not may_show(figure)}
     if not may_show(total):
         return hidden
-    while True:
-        rest = total
-        for i, figure in enumerate(parts):
-            if i not in hidden:
-                rest = rest - figure
-        if rest.whole == 0 or may_show(rest):
-            return hidden
-        shown_ones = [i for i in range(len(parts)) if i not in hidden]
-        if not shown_ones:
-            return hidden
-        hidden.add(min(shown_ones, key=lambda i: (parts[i].people, parts[i].whole)))
+    rest = total
+    for i, figure in enumerate(parts):
+        if i not in hidden:
+            rest = rest - figure
+    shown_ones = sorted(
+        (i for i in range(len(parts)) if i not in hidden),
+        key=lambda i: (parts[i].people, parts[i].whole, i),
+        reverse=True,
+    )
+    # Each hidden part goes back into the rest, the smallest first, until the rest is safe.
+    while shown_ones and not (rest.whole == 0 or may_show(rest)):
+        smallest = shown_ones.pop()
+        hidden.add(smallest)
+        rest = Part(
+            rest.part + parts[smallest].part,
+            rest.whole + parts[smallest].whole,
+            rest.people + parts[smallest].people,
+            rest.records,
+        )
+    return hidden

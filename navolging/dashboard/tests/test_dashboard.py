@@ -19,6 +19,7 @@ from navolging.coaching.models import CoachAssignment, Consult, ConsultStatus
 from navolging.lib.figures import shown
 from navolging.organisation.models import BaseProgramme, Person, ProgrammeScope, Unit, UnitKind
 
+from .. import metrics
 from . import factories as f
 from .factories import ABSENT, PRESENT
 
@@ -153,7 +154,7 @@ def test_a_manager_sees_their_department_and_its_teams_only(org, cast, client_as
         assert client.get(unit_url(unit)).status_code == 404
     # No way up: the breadcrumbs start at the department, consults are not there at all.
     assert escape(translation.gettext("Whole organisation")) not in html
-    assert 'id="consults"' not in html
+    assert 'data-figure="consults"' not in html
     trends = client.get(reverse("dashboard:unit_trends", args=[cast.department.pk]))
     assert 'id="trend-consults"' not in trends.content.decode()
 
@@ -209,7 +210,7 @@ def test_attendance_is_shown_only_with_five_people_behind_it(org, cast, client_a
         assert figure(html, "attendance") == escape(translation.gettext("too few to show"))
 
 
-def test_consults_show_per_coach_as_bands_only(org, cast, client_as):
+def test_consults_show_for_the_whole_organisation_as_a_band_only(org, cast, client_as):
     last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     for _ in range(7):
         Consult.objects.create(
@@ -219,10 +220,12 @@ def test_consults_show_per_coach_as_bands_only(org, cast, client_as):
             anonymised_at=timezone.now(),
         )
     html = client_as("office").get(OVERVIEW).content.decode()
-    consults = html.split('id="consults"')[1].split("</table>")[0]
     with translation.override("nl"):
-        assert escape(shown(7).text) in consults
-    assert ">7<" not in consults
+        assert figure(html, "consults") == escape(shown(7).text)
+    assert reverse("coaching:consult_figures") in html
+    # Never per unit, not even for the office.
+    department = client_as("office").get(unit_url(cast.department)).content.decode()
+    assert 'data-figure="consults"' not in department
 
 
 # -- speed: the number of queries does not grow with the organisation --------------------------
@@ -308,3 +311,25 @@ def test_month_by_month_a_share_is_hidden_where_the_department_gives_away_a_smal
         assert "80%" not in team_a and hidden in team_a
         overview = client.get(unit_url(org.a)).content.decode()
         assert figure(overview, "attendance") == hidden
+
+
+def test_kept_figures_are_refreshed_beside_the_page_and_never_twice_too_old(
+    cast, settings, monkeypatch
+):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    clock = [1000.0]
+    started = []
+    monkeypatch.setattr(metrics.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(metrics, "start_refresh", started.append)
+    monkeypatch.setattr(metrics, "_kept", None)
+    first = metrics.current_tree()
+    assert metrics.current_tree() is first
+    clock[0] += 301  # too old: the page still gets them, new ones are worked out beside it
+    assert metrics.current_tree() is first and len(started) == 1
+    assert metrics.current_tree() is first and len(started) == 1  # one refresh at a time
+    started[0]()
+    second = metrics.current_tree()
+    assert second is not first
+    clock[0] += 601  # twice too old (a quiet night): worked out while the page waits
+    third = metrics.current_tree()
+    assert third is not second and len(started) == 1
