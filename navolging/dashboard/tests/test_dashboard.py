@@ -333,3 +333,15 @@ def test_kept_figures_are_refreshed_beside_the_page_and_never_twice_too_old(
     clock[0] += 601  # twice too old (a quiet night): worked out while the page waits
     third = metrics.current_tree()
     assert third is not second and len(started) == 1
+
+
+def test_an_organisation_without_units_shows_dashes_not_an_error(db, client):
+    from navolging.accounts.models import User
+
+    office = User.objects.create_user("leeg@example.org", is_programme_office=True)
+    client.force_login(office)
+    html = client.get(OVERVIEW).content.decode()
+    assert figure(html, "base_done") == "–"
+    assert client.get(reverse("dashboard:trends")).status_code == 200
+    assert client.get(reverse("dashboard:export_xlsx")).status_code == 200
+    assert client.get(reverse("dashboard:report_pdf")).status_code == 200
