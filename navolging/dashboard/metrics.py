@@ -285,15 +285,8 @@ class Tree:
         ):
             if unit_id in self.units:
                 self.extra[unit_id].stages[stage] += n
-        # The rule of training.selectors.decision_times: from the first submission.
-        for unit_id, first, submitted, decided in (
-            TrainingRequest.objects.filter(decided_at__isnull=False)
-            .annotate(first=Min("events__at", filter=Q(events__action="submitted")))
-            .values_list("unit_id", "first", "submitted_at", "decided_at")
-        ):
-            start = first or submitted
-            if start is not None and unit_id in self.units:
-                days = (decided - start).total_seconds() / 86400
+        for unit_id, _decided, days in decisions(TrainingRequest.objects.all()):
+            if unit_id in self.units:
                 self.extra[unit_id].decision_days.append(days)
 
     def _buddies(self) -> None:
@@ -478,6 +471,19 @@ def _refresh() -> None:
 def start_refresh(work) -> None:
     """Runs `work` beside the request (tests run it at once)."""
     threading.Thread(target=work, name=REFRESH_THREAD, daemon=True).start()
+
+
+def decisions(requests):
+    """(unit pk, decided at, days) for each decided request of `requests`: from the first
+    submission to the decision, the rule of training.selectors.decision_times."""
+    for unit_id, first, submitted, decided in (
+        requests.filter(decided_at__isnull=False)
+        .annotate(first=Min("events__at", filter=Q(events__action="submitted")))
+        .values_list("unit_id", "first", "submitted_at", "decided_at")
+    ):
+        start = first or submitted
+        if start is not None:
+            yield unit_id, decided, (decided - start).total_seconds() / 86400
 
 
 def on_schedule(now: dt.datetime | None = None) -> tuple[int, int]:

@@ -10,12 +10,14 @@ navolging.lib.figures, exactly as on the overview.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 
 import numpy
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from navolging.buddies.models import Count as BuddyCount
@@ -134,6 +136,24 @@ def _attendance(pk, tree: metrics.Tree, shown_months, since, now) -> list[Point]
     return points
 
 
+def _decisions(within, shown_months) -> list[Point]:
+    """The median days from the first submission to the decision, of the requests decided in
+    each month (the rule of metrics.Tree and training.selectors.decision_times)."""
+    since = dt.datetime.combine(shown_months[0], dt.time(), timezone.get_current_timezone())
+    days: dict[dt.date, list[float]] = {}
+    requests = within(TrainingRequest.objects.filter(decided_at__gte=since), "unit_id")
+    for _unit, decided, taken in metrics.decisions(requests):
+        days.setdefault(_as_month(decided), []).append(taken)
+    points = []
+    for month in shown_months:
+        if month not in days:
+            points.append(Point(month, "–", None, None))
+            continue
+        median = round(statistics.median(days[month]), 1)
+        points.append(Point(month, number_format(median, decimal_pos=1), median, median))
+    return points
+
+
 def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None = None):
     """Every figure month by month for unit `pk` and everything below it."""
     now = now or timezone.now()
@@ -198,18 +218,26 @@ def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None =
         )
     )
     recorded = {}
-    for row in BuddyCount.objects.filter(unit_id=pk, day__gte=shown_months[0]).order_by("day"):
-        recorded[row.day.replace(day=1)] = row.taking_part  # the last recorded day of a month
-    series.append(
-        Series(
-            "buddies",
-            _("Taking part in the buddy system"),
-            [
-                _band(m, recorded[m]) if m in recorded else Point(m, "–", None, None)
-                for m in shown_months
-            ],
+    for day, part, paired in (
+        BuddyCount.objects.filter(unit_id=pk, day__gte=shown_months[0])
+        .order_by("day")
+        .values_list("day", "taking_part", "paired")
+    ):
+        recorded[day.replace(day=1)] = (part, paired)  # the last recorded day of a month
+    for key, title, column in (
+        ("buddies", _("Taking part in the buddy system"), 0),
+        ("paired", _("Of them with a buddy"), 1),
+    ):
+        series.append(
+            Series(
+                key,
+                title,
+                [
+                    _band(m, recorded[m][column]) if m in recorded else Point(m, "–", None, None)
+                    for m in shown_months
+                ],
+            )
         )
-    )
     series.append(
         events(
             "sessions",
@@ -226,6 +254,13 @@ def unit_series(pk: int | None, tree: metrics.Tree, *, now: dt.datetime | None =
             TrainingRequest.objects,
             "unit_id",
             "submitted_at",
+        )
+    )
+    series.append(
+        Series(
+            "decision_days",
+            _("Days from request to decision (median)"),
+            _decisions(within, shown_months),
         )
     )
     if pk is None:

@@ -345,3 +345,29 @@ def test_an_organisation_without_units_shows_dashes_not_an_error(db, client):
     assert client.get(reverse("dashboard:trends")).status_code == 200
     assert client.get(reverse("dashboard:export_xlsx")).status_code == 200
     assert client.get(reverse("dashboard:report_pdf")).status_code == 200
+
+
+def test_month_by_month_the_days_to_a_decision_count_in_the_month_decided(org, cast, client_as):
+    from navolging.training.models import Stage, TrainingRequest
+
+    decided = timezone.now() - dt.timedelta(days=3)
+    TrainingRequest.objects.create(
+        unit=cast.team,
+        scope=ProgrammeScope.TEAM,
+        requested_by=cast.team_leader.user,
+        what="Oefenen met aanspreken",
+        why="Het team vraagt erom",
+        stage=Stage.DECIDED_YES,
+        submitted_at=decided - dt.timedelta(days=20),
+        decided_at=decided,
+    )
+    html = (
+        client_as("manager")
+        .get(reverse("dashboard:unit_trends", args=[cast.department.pk]))
+        .content.decode()
+    )
+    section = html.split('id="trend-decision_days"')[1].split("</section>")[0]
+    cells = re.findall(r'<td class="utrecht-table__cell">(.*?)</td>', section)
+    same_month = timezone.localdate(decided).month == timezone.localdate().month
+    assert cells.count("–") == 11
+    assert cells[-1 if same_month else -2] == "20,0"  # Dutch decimals
