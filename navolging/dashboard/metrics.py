@@ -11,6 +11,7 @@ never where a total minus the shown parts would tell about fewer than five).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import statistics
 import threading
 import time
@@ -142,6 +143,17 @@ class Tree:
     """
 
     def __init__(self, now: dt.datetime | None = None) -> None:
+        # Tens of thousands of small objects and no reference cycles: at 100,000 employees
+        # the garbage collector's passes over them took a third of the time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(now)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, now: dt.datetime | None) -> None:
         self.now = now or timezone.now()
         self.units: dict[int, UnitInfo] = {
             pk: UnitInfo(pk, name, kind, parent, head)
