@@ -81,7 +81,6 @@ def layout(series: Series) -> dict:
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "label_y": HEIGHT - 8,
-        "banded": any(c.light_height for c in columns),
         "chart_id": f"chart-{series.key}",
     }
 

@@ -36,17 +36,18 @@ from navolging.lib.export import safe_cell
 from navolging.organisation.models import OrganisationSettings, UnitKind
 
 from . import charts
+from .models import LOWER_IS_BETTER
 from .report import (
     AMBER,
     COLUMNS,
     GREEN,
     RAG_LABELS,
     RED,
-    TARGET_OF,
     Figure,
     Overview,
     Row,
     Section,
+    target_of,
 )
 from .trends import Point, Series
 
@@ -98,37 +99,37 @@ def text_cell(value) -> str:
     return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
-def has_target(key: str, overview: Overview) -> bool:
+def has_target(key: str) -> bool:
     """Whether figure `key` is judged red, amber or green (report.judge's targets)."""
-    return hasattr(overview.targets, f"{TARGET_OF.get(key, key)}_green")
+    return target_of(key) is not None
 
 
-def judged_columns(overview: Overview) -> list[bool]:
+def judged_columns() -> list[bool]:
     """Per COLUMNS figure: does the table get a status column for it."""
-    return [has_target(key, overview) for key, _label in COLUMNS]
+    return [has_target(key) for key, _label in COLUMNS]
 
 
 def target_words(figure: Figure, overview: Overview) -> str:
     """The targets a figure is judged against, in words ("" for one that is not judged)."""
-    if not has_target(figure.key, overview):
+    key = target_of(figure.key)
+    if key is None:
         return ""
-    key = TARGET_OF.get(figure.key, figure.key)
     values = {
         "green": getattr(overview.targets, f"{key}_green"),
         "amber": getattr(overview.targets, f"{key}_amber"),
     }
-    if key == "decision_days":
+    if key in LOWER_IS_BETTER:
         return _("green up to %(green)s days, amber up to %(amber)s days") % values
     return _("green from %(green)s%%, amber from %(amber)s%%") % values
 
 
 def is_percent(figure: Figure) -> bool:
-    return figure.value is not None and figure.text.endswith("%")
+    return figure.value is not None and figure.percent
 
 
 def overview_header(overview: Overview) -> list[str]:
     header = [_("Level"), _("Unit"), _("Kind"), _("Part of")]
-    for (_key, label), judged in zip(COLUMNS, judged_columns(overview), strict=True):
+    for (_key, label), judged in zip(COLUMNS, judged_columns(), strict=True):
         header.append(str(label))
         if judged:
             header.append(_("%(figure)s: status") % {"figure": label})
@@ -168,7 +169,7 @@ def overview_csv(overview: Overview, pk: int | None, out) -> None:
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
     writer.writerow([text_cell(label) for label in overview_header(overview)])
-    judged = judged_columns(overview)
+    judged = judged_columns()
     for row in overview.all_rows(pk):
         level, *texts = unit_cells(overview, row, pk)
         cells = [level, *(text_cell(text) for text in texts)]
@@ -263,7 +264,7 @@ def _overview_sheet(book: Workbook, about: Subject) -> None:
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C2"
     sheet.append([cells.text(label, font=BOLD) for label in header])
-    judged = judged_columns(overview)
+    judged = judged_columns()
     for row in overview.all_rows(pk):
         level, name, kind, parent = unit_cells(overview, row, pk)
         line = [level, cells.text(name, indent=level - 1), text_cell(kind), text_cell(parent)]

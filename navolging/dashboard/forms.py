@@ -5,29 +5,17 @@ from django.utils.translation import gettext as _
 
 from navolging.lib.forms import NLDSFormMixin
 
-from .models import Targets
-
-#: (field prefix, lower is better)
-PAIRS = (
-    ("base_done", False),
-    ("coached", False),
-    ("on_track", False),
-    ("attendance", False),
-    ("on_schedule", False),
-    ("buddies", False),
-    ("followup", False),
-    ("decision_days", True),
-)
+from .models import TARGETS, Targets
 
 
 class TargetsForm(NLDSFormMixin, forms.ModelForm):
     class Meta:
         model = Targets
-        fields = [f"{key}_{colour}" for key, _lower in PAIRS for colour in ("green", "amber")]
+        fields = [f"{key}_{colour}" for key, _lower in TARGETS for colour in ("green", "amber")]
 
     def clean(self):
         data = super().clean()
-        for key, lower in PAIRS:
+        for key, lower in TARGETS:
             green, amber = data.get(f"{key}_green"), data.get(f"{key}_amber")
             if green is None or amber is None:
                 continue

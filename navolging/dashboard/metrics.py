@@ -16,7 +16,7 @@ import statistics
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy
 from django.conf import settings
@@ -46,45 +46,24 @@ SCHEDULE_SLACK = dt.timedelta(weeks=2)
 PEOPLE_SHARES = ("attendance", "buddies")
 
 
-#: The counts every unit has, in the order of the columns of Tree.matrix.
-FIELDS = (
-    "employees",
-    "teams",
-    "base_done",
-    "coached",
-    "on_track",
-    "visits",
-    "members",  # managers in an intervision group
-    "present",  # attendance records "present", last 12 months
-    "recorded",  # attendance records, last 12 months
-    "recorded_people",  # the people those records are about
-    "sessions",  # follow-up sessions held, last 12 months
-    "followup_teams",  # teams with a follow-up session of their own in 6 months
-    "buddies",  # taking part in the buddy system (today)
-    "paired",
-)
-COLUMN = {name: i for i, name in enumerate(FIELDS)}
-#: Read from the buddy system's own figures, which are already totals per unit.
-NOT_ADDED = ("buddies", "paired")
-
-
 @dataclass
 class Counts:
     """Exact counts for a unit and everything below it. Never shown as they are."""
 
+    # The plain counts: each is a column of Tree.matrix (FIELDS).
     employees: int = 0
     teams: int = 0
     base_done: int = 0
     coached: int = 0
     on_track: int = 0
-    visits: int = 0
-    members: int = 0
-    present: int = 0
-    recorded: int = 0
-    recorded_people: int = 0
-    sessions: int = 0
-    followup_teams: int = 0
-    buddies: int = 0
+    visits: int = 0  # held, last 12 months
+    members: int = 0  # managers in an intervision group
+    present: int = 0  # attendance records "present", last 12 months
+    recorded: int = 0  # attendance records, last 12 months
+    recorded_people: int = 0  # the people those records are about
+    sessions: int = 0  # follow-up sessions held, last 12 months
+    followup_teams: int = 0  # teams with a follow-up session of their own in 6 months
+    buddies: int = 0  # taking part in the buddy system (today; already totals per unit)
     paired: int = 0
     stages: Counter = field(default_factory=Counter)  # tailored-training requests per stage
     decision_days: list[float] = field(default_factory=list)
@@ -106,6 +85,11 @@ class Counts:
     @property
     def median_days(self) -> float | None:
         return round(statistics.median(self.decision_days), 1) if self.decision_days else None
+
+
+#: The plain counts of Counts, in the order of the columns of Tree.matrix.
+FIELDS = tuple(f.name for f in fields(Counts) if f.type == "int")
+COLUMN = {name: i for i, name in enumerate(FIELDS)}
 
 
 @dataclass

@@ -7,6 +7,20 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+#: Every target: (field prefix, lower is better). The one list the form, the constraints, the
+#: judging (report.judge) and the exports read.
+TARGETS = (
+    ("base_done", False),
+    ("coached", False),
+    ("on_track", False),
+    ("attendance", False),
+    ("on_schedule", False),
+    ("buddies", False),
+    ("followup", False),
+    ("decision_days", True),
+)
+LOWER_IS_BETTER = {key for key, lower in TARGETS if lower}
+
 
 def _percent(label, default: int):
     return models.PositiveSmallIntegerField(
@@ -48,20 +62,17 @@ class Targets(models.Model):
                     condition=Q(**{f"{key}_green__gte": F(f"{key}_amber")}),
                     name=f"targets_{key}_green_above_amber",
                 )
-                for key in (
-                    "base_done",
-                    "coached",
-                    "on_track",
-                    "attendance",
-                    "on_schedule",
-                    "buddies",
-                    "followup",
-                )
+                for key, lower in TARGETS
+                if not lower
             ],
-            models.CheckConstraint(
-                condition=Q(decision_days_green__lte=F("decision_days_amber")),
-                name="targets_decision_days_green_below_amber",
-            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{key}_green__lte": F(f"{key}_amber")}),
+                    name=f"targets_{key}_green_below_amber",
+                )
+                for key, lower in TARGETS
+                if lower
+            ],
         ]
 
     def __str__(self) -> str:

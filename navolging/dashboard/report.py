@@ -18,7 +18,7 @@ from navolging.lib.figures import share, shown
 from navolging.training.models import Stage
 
 from . import metrics
-from .models import Targets
+from .models import LOWER_IS_BETTER, TARGETS, Targets
 
 GREEN, AMBER, RED = "green", "amber", "red"
 
@@ -60,6 +60,7 @@ class Figure:
     value: int | float | None = None
     rag: str | None = None
     note: str = ""
+    percent: bool = False  # `value` is a percentage
 
     @property
     def rag_label(self) -> str:
@@ -84,12 +85,18 @@ class Row:
 TARGET_OF = {"followup_teams": "followup"}
 
 
-def judge(value: float | None, key: str, targets: Targets) -> str | None:
-    if value is None:
-        return None
+def target_of(key: str) -> str | None:
+    """The target figure `key` is judged against (models.TARGETS), or None."""
     key = TARGET_OF.get(key, key)
+    return key if key in dict(TARGETS) else None
+
+
+def judge(value: float | None, key: str, targets: Targets) -> str | None:
+    key = target_of(key)
+    if value is None or key is None:
+        return None
     green, amber = getattr(targets, f"{key}_green"), getattr(targets, f"{key}_amber")
-    if key == "decision_days":  # lower is better
+    if key in LOWER_IS_BETTER:
         return GREEN if value <= green else AMBER if value <= amber else RED
     return GREEN if value >= green else AMBER if value >= amber else RED
 
@@ -106,10 +113,10 @@ class Overview:
 
     # -- single figures --------------------------------------------------------------------
 
-    def _units_share(self, key: str, label, part: int, whole: int, of) -> Figure:
-        """A share of teams (units, not people): exact."""
+    def _exact_share(self, key: str, label, part: int, whole: int, of, nothing="") -> Figure:
+        """A share of teams or sessions (units and events, not people): exact."""
         if whole == 0:
-            return Figure(key, str(label), "–", note=_("no teams"))
+            return Figure(key, str(label), "–", note=str(nothing or _("no teams")))
         percent = round(100 * part / whole)
         return Figure(
             key,
@@ -118,6 +125,7 @@ class Overview:
             percent,
             judge(100 * part / whole, key, self.targets),
             of % {"part": part, "whole": whole},
+            percent=True,
         )
 
     def _people_share(self, key: str, label, pk: int | None, note: str = "") -> Figure:
@@ -125,9 +133,8 @@ class Overview:
         hidden = pk is not None and pk in self.tree.hidden[key]
         words = share(part, hidden=hidden)
         exact = None if words.percent is None else 100 * part.part / part.whole
-        return Figure(
-            key, str(label), words.text, words.percent, judge(exact, key, self.targets), note
-        )
+        rag = judge(exact, key, self.targets)
+        return Figure(key, str(label), words.text, words.percent, rag, note, percent=True)
 
     def _band(self, key: str, label, count: int) -> Figure:
         return Figure(key, str(label), shown(count).text)
@@ -138,13 +145,13 @@ class Overview:
         if key == "employees":
             return self._band(key, _("Employees"), c.employees)
         if key == "base_done":
-            return self._units_share(
+            return self._exact_share(
                 key, _("Teams with the base programme done"), c.base_done, c.teams, teams_of
             )
         if key == "coached":
-            return self._units_share(key, _("Teams with a coach"), c.coached, c.teams, teams_of)
+            return self._exact_share(key, _("Teams with a coach"), c.coached, c.teams, teams_of)
         if key == "on_track":
-            return self._units_share(
+            return self._exact_share(
                 key,
                 _("Coached teams visited in the rhythm"),
                 c.on_track,
@@ -170,7 +177,7 @@ class Overview:
                 key, _("Follow-up sessions held, last 12 months"), str(c.sessions), c.sessions
             )
         if key == "followup_teams":
-            return self._units_share(
+            return self._exact_share(
                 key,
                 _("Teams with a follow-up session in the last 6 months"),
                 c.followup_teams,
@@ -238,17 +245,16 @@ class Overview:
         """Intervision figures that exist for the organisation only: groups are formed
         across units."""
         kept, held = self.tree.on_schedule
-        exact = 100 * kept / held if held else None
         groups = self.tree.groups
         return [
             Figure("groups", _("Intervision groups meeting now"), str(groups), groups),
-            Figure(
+            self._exact_share(
                 "on_schedule",
                 _("Intervision sessions on schedule, last 12 months"),
-                "–" if exact is None else f"{round(exact)}%",
-                None if exact is None else round(exact),
-                judge(exact, "on_schedule", self.targets),
-                _("%(part)s of %(whole)s sessions held") % {"part": kept, "whole": held},
+                kept,
+                held,
+                _("%(part)s of %(whole)s sessions held"),
+                nothing=_("%(part)s of %(whole)s sessions held") % {"part": 0, "whole": 0},
             ),
         ]
 
